@@ -1,0 +1,23 @@
+//! A progress bar on stderr, shown only on a terminal.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Makes a bar for `total_frames` (a spinner if unknown), or a hidden one when `quiet` or when
+/// stderr is not a terminal.
+pub(super) fn bar(total_frames: Option<u64>, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    match total_frames {
+        Some(total) => {
+            let bar = ProgressBar::new(total);
+            if let Ok(style) = ProgressStyle::with_template("{spinner} rendering [{bar:40}] {percent:>3}%  eta {eta}") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        }
+        None => ProgressBar::new_spinner(),
+    }
+}

@@ -1,0 +1,124 @@
+//! A song: the tracks, buses and master of a mix, named on the control side, and how it is
+//! started (sources opened, decoders running, renderer built).
+
+use std::sync::Arc;
+
+use super::{EngineConfig, RenderMode, Renderer, RendererHandle};
+use crate::dsp::{db_to_gain, Smoothed};
+use crate::mixer::{Bus, Channel, Destination, Fill, Track};
+use crate::source::{DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec, TrackReader};
+
+/// One track of a song.
+#[derive(Debug, Clone)]
+pub struct TrackSpec {
+    /// A name for messages and meters.
+    pub name: String,
+    /// Where the audio comes from.
+    pub source: SourceSpec,
+    /// Gain, pan, mute and solo.
+    pub channel: Channel,
+    /// When the track starts, in seconds from the start of the song.
+    pub start_seconds: f64,
+    /// The bus it feeds (an index into [`Song::buses`]), or `None` for the master.
+    pub bus: Option<usize>,
+}
+
+impl TrackSpec {
+    /// A track playing `source` from the start at unity gain into the master.
+    pub fn new(name: impl Into<String>, source: SourceSpec) -> Self {
+        Self { name: name.into(), source, channel: Channel::default(), start_seconds: 0.0, bus: None }
+    }
+}
+
+/// One bus of a song.
+#[derive(Debug, Clone)]
+pub struct BusSpec {
+    /// Its name, as tracks refer to it in a session.
+    pub name: String,
+    /// Gain, pan and mute of the bus.
+    pub channel: Channel,
+}
+
+/// A mix: tracks → buses → master.
+#[derive(Debug, Clone, Default)]
+pub struct Song {
+    /// The tracks, in order.
+    pub tracks: Vec<TrackSpec>,
+    /// The buses.
+    pub buses: Vec<BusSpec>,
+    /// Master gain in dB.
+    pub master_gain_db: f32,
+}
+
+/// Why a song could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SongError {
+    /// A source could not be opened.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The song or its settings are invalid.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A started song: the renderer (to move to the audio thread or drive offline), its control
+/// handle and the decoders feeding it.
+pub struct Playback {
+    /// The renderer.
+    pub renderer: Renderer,
+    /// Its control side.
+    pub handle: RendererHandle,
+    /// The decoder threads; keep it alive while rendering.
+    pub pool: DecodePool,
+}
+
+/// Commands that may wait in the queue.
+const COMMAND_CAPACITY: usize = 1024;
+
+impl Song {
+    /// Opens every source (reporting the first error, before anything plays), starts the
+    /// decoders and builds the renderer.
+    pub fn start(&self, config: &EngineConfig, mode: RenderMode, pool_config: &PoolConfig) -> Result<Playback, SongError> {
+        config.validate().map_err(SongError::Invalid)?;
+        if self.tracks.is_empty() {
+            return Err(SongError::Invalid("the song has no tracks".into()));
+        }
+        let mut readers: Vec<Box<dyn FrameReader>> = Vec::with_capacity(self.tracks.len());
+        for t in &self.tracks {
+            if t.bus.is_some_and(|b| b >= self.buses.len()) {
+                return Err(SongError::Invalid(format!("track '{}' names a bus that does not exist", t.name)));
+            }
+            readers.push(Box::new(TrackReader::open(&t.source, config.rate)?));
+        }
+        let (pool, rings) = DecodePool::start(readers, pool_config)
+            .map_err(|e| SongError::Invalid(format!("cannot start decoder threads: {e}")))?;
+        let ramp = config.ramp_frames();
+        let any_solo = self.tracks.iter().any(|t| t.channel.solo);
+        let tracks = self
+            .tracks
+            .iter()
+            .zip(rings)
+            .map(|(t, ring)| {
+                let start = (t.start_seconds.max(0.0) * config.rate as f64).round() as u64;
+                let dest = t.bus.map_or(Destination::Master, Destination::Bus);
+                Track::new(ring, t.channel, dest, start, ramp, any_solo)
+            })
+            .collect();
+        let buses = self.buses.iter().map(|b| Bus::new(b.channel, config.block_frames, ramp)).collect();
+        let (producer, consumer) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
+        let renderer = Renderer {
+            config: *config,
+            fill: match mode {
+                RenderMode::Offline => Fill::Wait,
+                RenderMode::RealTime => Fill::NoWait,
+            },
+            tracks,
+            buses,
+            master_gain: Smoothed::new(db_to_gain(self.master_gain_db), ramp),
+            frame: 0,
+            commands: consumer,
+            stats: Arc::new(Default::default()),
+        };
+        Ok(Playback { renderer, handle: RendererHandle { commands: producer }, pool })
+    }
+}

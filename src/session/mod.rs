@@ -1,0 +1,115 @@
+//! Session files: a song described in TOML, validated when it is loaded.
+//!
+//! ```toml
+//! [engine]            # optional
+//! rate = 48000        # Hz; default 48000
+//! block = 128         # frames per block, a power of two 16..=4096; default 128
+//!
+//! [master]            # optional
+//! gain_db = 0.0
+//!
+//! [[bus]]             # optional, any number
+//! name = "drums"
+//! gain_db = -3.0
+//! pan = 0.0
+//! mute = false
+//!
+//! [[track]]           # at least one
+//! file = "stems/kick.flac"   # relative to the session file
+//! name = "kick"              # default: the file's name without extension
+//! gain_db = -2.0             # default 0
+//! pan = -0.2                 # -1 (left) ..= 1 (right); default 0
+//! mute = false
+//! solo = false
+//! start = 0.5                # seconds, or "1:30", "2:45.5", "12.5s"; default 0
+//! bus = "drums"              # default: straight to the master
+//! ```
+//!
+//! An unknown key, a value out of range, a bus that does not exist or a session without tracks
+//! is an error that names the file (and the line, where TOML knows it).
+
+mod model;
+mod time;
+
+use std::path::{Path, PathBuf};
+
+pub use model::{BusEntry, EngineEntry, MasterEntry, Session, TrackEntry};
+pub use time::parse_time;
+
+/// Why a session could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The session file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has an unknown key.
+    #[error("{}:{line}: {message}", path.display())]
+    Parse {
+        /// The session file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value is out of range or refers to something that does not exist.
+    #[error("{}: {message}", path.display())]
+    Invalid {
+        /// The session file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Session {
+    /// Reads and validates a session file.
+    pub fn load(path: &Path) -> Result<Session, SessionError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read { path: path.to_path_buf(), source })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates session text; `path` names it in errors and anchors relative files.
+    pub fn parse(text: &str, path: &Path) -> Result<Session, SessionError> {
+        let mut session: Session = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
+        session.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        session.validate().map_err(|message| SessionError::Invalid { path: path.to_path_buf(), message })?;
+        Ok(session)
+    }
+}
+
+fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> SessionError {
+    let offset = e.span().map_or(0, |s| s.start);
+    let line = text[..offset.min(text.len())].matches('\n').count() + 1;
+    let mut message = e.message().trim().to_string();
+    if let Some(table) = enclosing_table(text, line) {
+        message = format!("{message} (in {table})");
+    }
+    SessionError::Parse { path: path.to_path_buf(), line, message }
+}
+
+/// Describes the table that contains `line`, e.g. "[[track]] #2".
+fn enclosing_table(text: &str, line: usize) -> Option<String> {
+    let mut found = None;
+    let mut counts = std::collections::HashMap::new();
+    for l in text.lines().take(line) {
+        let l = l.trim();
+        if l.starts_with("[[") {
+            let n = counts.entry(l.to_string()).or_insert(0);
+            *n += 1;
+            found = Some(format!("{l} #{n}"));
+        } else if l.starts_with('[') {
+            found = Some(l.to_string());
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests;
