@@ -35,3 +35,4 @@ pub mod output;
 pub mod render;
 pub mod session;
 pub mod source;
+pub mod voice;

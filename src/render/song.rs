@@ -7,6 +7,7 @@ use super::{EngineConfig, RenderMode, Renderer, RendererHandle};
 use crate::dsp::{db_to_gain, Smoothed};
 use crate::mixer::{Bus, Channel, Destination, Fill, Track};
 use crate::source::{DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec, TrackReader};
+use crate::voice::{VoiceError, VoiceHandle, VoiceSpec};
 
 /// One track of a song.
 #[derive(Debug, Clone)]
@@ -26,7 +27,13 @@ pub struct TrackSpec {
 impl TrackSpec {
     /// A track playing `source` from the start at unity gain into the master.
     pub fn new(name: impl Into<String>, source: SourceSpec) -> Self {
-        Self { name: name.into(), source, channel: Channel::default(), start_seconds: 0.0, bus: None }
+        Self {
+            name: name.into(),
+            source,
+            channel: Channel::default(),
+            start_seconds: 0.0,
+            bus: None,
+        }
     }
 }
 
@@ -48,6 +55,8 @@ pub struct Song {
     pub buses: Vec<BusSpec>,
     /// Master gain in dB.
     pub master_gain_db: f32,
+    /// Samples, a timeline of voice events and the voice pool's settings.
+    pub voices: VoiceSpec,
 }
 
 /// Why a song could not start.
@@ -56,6 +65,9 @@ pub enum SongError {
     /// A source could not be opened.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// The voices could not be set up (sample folder, timeline).
+    #[error(transparent)]
+    Voice(#[from] VoiceError),
     /// The song or its settings are invalid.
     #[error("{0}")]
     Invalid(String),
@@ -70,6 +82,8 @@ pub struct Playback {
     pub handle: RendererHandle,
     /// The decoder threads; keep it alive while rendering.
     pub pool: DecodePool,
+    /// Starts and stops voices, from any thread.
+    pub voices: VoiceHandle,
 }
 
 /// Commands that may wait in the queue.
@@ -78,15 +92,25 @@ const COMMAND_CAPACITY: usize = 1024;
 impl Song {
     /// Opens every source (reporting the first error, before anything plays), starts the
     /// decoders and builds the renderer.
-    pub fn start(&self, config: &EngineConfig, mode: RenderMode, pool_config: &PoolConfig) -> Result<Playback, SongError> {
+    pub fn start(
+        &self,
+        config: &EngineConfig,
+        mode: RenderMode,
+        pool_config: &PoolConfig,
+    ) -> Result<Playback, SongError> {
         config.validate().map_err(SongError::Invalid)?;
-        if self.tracks.is_empty() {
-            return Err(SongError::Invalid("the song has no tracks".into()));
+        if self.tracks.is_empty() && self.voices.events.is_empty() && !self.voices.live {
+            return Err(SongError::Invalid(
+                "the song has no tracks and no voice events".into(),
+            ));
         }
         let mut readers: Vec<Box<dyn FrameReader>> = Vec::with_capacity(self.tracks.len());
         for t in &self.tracks {
             if t.bus.is_some_and(|b| b >= self.buses.len()) {
-                return Err(SongError::Invalid(format!("track '{}' names a bus that does not exist", t.name)));
+                return Err(SongError::Invalid(format!(
+                    "track '{}' names a bus that does not exist",
+                    t.name
+                )));
             }
             readers.push(Box::new(TrackReader::open(&t.source, config.rate)?));
         }
@@ -104,7 +128,12 @@ impl Song {
                 Track::new(ring, t.channel, dest, start, ramp, any_solo)
             })
             .collect();
-        let buses = self.buses.iter().map(|b| Bus::new(b.channel, config.block_frames, ramp)).collect();
+        let buses = self
+            .buses
+            .iter()
+            .map(|b| Bus::new(b.channel, config.block_frames, ramp))
+            .collect();
+        let (voice_handle, voice_stage) = self.voices.start(config.rate)?;
         let (producer, consumer) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
         let renderer = Renderer {
             config: *config,
@@ -118,7 +147,13 @@ impl Song {
             frame: 0,
             commands: consumer,
             stats: Arc::new(Default::default()),
+            voices: voice_stage,
         };
-        Ok(Playback { renderer, handle: RendererHandle { commands: producer }, pool })
+        Ok(Playback {
+            renderer,
+            handle: RendererHandle { commands: producer },
+            pool,
+            voices: voice_handle,
+        })
     }
 }
