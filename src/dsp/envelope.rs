@@ -29,14 +29,29 @@ pub struct AdsrSpec {
 impl Default for AdsrSpec {
     /// No attack or decay, full sustain, no release: a plain gate.
     fn default() -> Self {
-        Self { attack_frames: 0, decay_frames: 0, sustain: 1.0, release_frames: 0 }
+        Self {
+            attack_frames: 0,
+            decay_frames: 0,
+            sustain: 1.0,
+            release_frames: 0,
+        }
     }
 }
 
 impl AdsrSpec {
     /// The spec for times in seconds at `rate` Hz (negative times count as 0).
-    pub fn from_seconds(attack_s: f64, decay_s: f64, sustain: f32, release_s: f64, rate: u32) -> Self {
-        let frames = |s: f64| (s.max(0.0) * rate as f64).round().min(u32::MAX as f64 / 2.0) as u32;
+    pub fn from_seconds(
+        attack_s: f64,
+        decay_s: f64,
+        sustain: f32,
+        release_s: f64,
+        rate: u32,
+    ) -> Self {
+        let frames = |s: f64| {
+            (s.max(0.0) * rate as f64)
+                .round()
+                .min(u32::MAX as f64 / 2.0) as u32
+        };
         Self {
             attack_frames: frames(attack_s),
             decay_frames: frames(decay_s),
@@ -81,7 +96,13 @@ pub struct Adsr {
 impl Adsr {
     /// An envelope at the start of its attack.
     pub fn new(spec: AdsrSpec) -> Self {
-        let mut env = Self { spec, stage: Stage::Attack, level: 0.0, step: 0.0, frames_left: 0 };
+        let mut env = Self {
+            spec,
+            stage: Stage::Attack,
+            level: 0.0,
+            step: 0.0,
+            frames_left: 0,
+        };
         env.enter(Stage::Attack, 0.0);
         env
     }
@@ -150,7 +171,8 @@ impl Adsr {
     /// Does nothing if a release that ends sooner is already running.
     // audio thread: no alloc, lock, I/O or print
     pub fn fade(&mut self, frames: u32) {
-        if self.stage == Stage::Done || (self.stage == Stage::Release && self.frames_left <= frames) {
+        if self.stage == Stage::Done || (self.stage == Stage::Release && self.frames_left <= frames)
+        {
             return;
         }
         if frames == 0 || self.level <= 0.0 {
@@ -184,7 +206,11 @@ impl Adsr {
             return;
         }
         self.frames_left = frames;
-        self.step = if frames == u32::MAX { 0.0 } else { (target - level) / frames as f32 };
+        self.step = if frames == u32::MAX {
+            0.0
+        } else {
+            (target - level) / frames as f32
+        };
     }
 }
 
@@ -194,7 +220,12 @@ mod tests {
 
     /// The documented formula, frame by frame.
     fn formula(spec: &AdsrSpec, gate: u32, k: u32) -> f32 {
-        let (a, d, s, r) = (spec.attack_frames, spec.decay_frames, spec.sustain, spec.release_frames);
+        let (a, d, s, r) = (
+            spec.attack_frames,
+            spec.decay_frames,
+            spec.sustain,
+            spec.release_frames,
+        );
         let held = |k: u32| {
             if k < a {
                 k as f32 / a as f32
@@ -216,10 +247,42 @@ mod tests {
     #[test]
     fn shape_matches_formula() {
         for (spec, gate) in [
-            (AdsrSpec { attack_frames: 100, decay_frames: 50, sustain: 0.5, release_frames: 200 }, 400),
-            (AdsrSpec { attack_frames: 100, decay_frames: 50, sustain: 0.5, release_frames: 200 }, 60),
-            (AdsrSpec { attack_frames: 0, decay_frames: 0, sustain: 1.0, release_frames: 48 }, 10),
-            (AdsrSpec { attack_frames: 7, decay_frames: 0, sustain: 0.3, release_frames: 0 }, 30),
+            (
+                AdsrSpec {
+                    attack_frames: 100,
+                    decay_frames: 50,
+                    sustain: 0.5,
+                    release_frames: 200,
+                },
+                400,
+            ),
+            (
+                AdsrSpec {
+                    attack_frames: 100,
+                    decay_frames: 50,
+                    sustain: 0.5,
+                    release_frames: 200,
+                },
+                60,
+            ),
+            (
+                AdsrSpec {
+                    attack_frames: 0,
+                    decay_frames: 0,
+                    sustain: 1.0,
+                    release_frames: 48,
+                },
+                10,
+            ),
+            (
+                AdsrSpec {
+                    attack_frames: 7,
+                    decay_frames: 0,
+                    sustain: 0.3,
+                    release_frames: 0,
+                },
+                30,
+            ),
         ] {
             let mut env = Adsr::new(spec);
             for k in 0..gate + spec.release_frames + 20 {
@@ -228,7 +291,10 @@ mod tests {
                 }
                 let want = formula(&spec, gate, k);
                 let got = env.next();
-                assert!((got - want).abs() < 1e-5, "{spec:?} gate {gate} frame {k}: {got} != {want}");
+                assert!(
+                    (got - want).abs() < 1e-5,
+                    "{spec:?} gate {gate} frame {k}: {got} != {want}"
+                );
             }
             assert!(env.is_done());
         }
@@ -236,7 +302,12 @@ mod tests {
 
     #[test]
     fn segments_equal_single_frames() {
-        let spec = AdsrSpec { attack_frames: 33, decay_frames: 17, sustain: 0.25, release_frames: 9 };
+        let spec = AdsrSpec {
+            attack_frames: 33,
+            decay_frames: 17,
+            sustain: 0.25,
+            release_frames: 9,
+        };
         let (mut a, mut b) = (Adsr::new(spec), Adsr::new(spec));
         for _ in 0..40 {
             a.next();

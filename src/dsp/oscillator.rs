@@ -34,7 +34,11 @@ impl std::str::FromStr for Waveform {
             "triangle" | "tri" => Self::Triangle,
             "noise" | "white" | "whitenoise" => Self::WhiteNoise,
             "pink" | "pinknoise" => Self::PinkNoise,
-            other => return Err(format!("unknown waveform '{other}' (sine, saw, square, triangle, noise, pink)")),
+            other => {
+                return Err(format!(
+                    "unknown waveform '{other}' (sine, saw, square, triangle, noise, pink)"
+                ))
+            }
         })
     }
 }
@@ -85,7 +89,13 @@ impl Oscillator {
     /// noise.
     pub fn new(waveform: Waveform, freq_hz: f32, rate_hz: u32, seed: u32) -> Self {
         let dt = (freq_hz.abs() / rate_hz as f32).min(0.5);
-        Self { waveform, phase: 0.0, dt, rng: seed | 1, pink: [0.0; 7] }
+        Self {
+            waveform,
+            phase: 0.0,
+            dt,
+            rng: seed | 1,
+            pink: [0.0; 7],
+        }
     }
 
     /// The waveform.
@@ -120,7 +130,11 @@ impl Oscillator {
             }
             Waveform::Triangle => {
                 for o in out.iter_mut() {
-                    let naive = if t < 0.5 { 4.0 * t - 1.0 } else { 3.0 - 4.0 * t };
+                    let naive = if t < 0.5 {
+                        4.0 * t - 1.0
+                    } else {
+                        3.0 - 4.0 * t
+                    };
                     *o = naive + 8.0 * dt * (poly_blamp(t, dt) - poly_blamp(wrap(t + 0.5), dt));
                     t = wrap(t + dt);
                 }
@@ -178,8 +192,14 @@ mod tests {
 
     #[test]
     fn shapes_stay_in_range_and_have_no_dc() {
-        for w in [Waveform::Sine, Waveform::Saw, Waveform::Square, Waveform::Triangle, Waveform::WhiteNoise, Waveform::PinkNoise]
-        {
+        for w in [
+            Waveform::Sine,
+            Waveform::Saw,
+            Waveform::Square,
+            Waveform::Triangle,
+            Waveform::WhiteNoise,
+            Waveform::PinkNoise,
+        ] {
             let mut osc = Oscillator::new(w, 1000.0, 48_000, 7);
             let mut buf = vec![0.0; 48_000];
             osc.process(&mut buf);

@@ -41,7 +41,15 @@ impl Svf {
         let a1 = 1.0 / (1.0 + g * (g + k));
         let a2 = g * a1;
         let a3 = g * a2;
-        Self { mode, k, a1, a2, a3, ic1: 0.0, ic2: 0.0 }
+        Self {
+            mode,
+            k,
+            a1,
+            a2,
+            a3,
+            ic1: 0.0,
+            ic2: 0.0,
+        }
     }
 
     /// Filters `buf` in place.
@@ -73,7 +81,9 @@ mod tests {
 
     fn gain_at(mode: FilterMode, freq: f32) -> f32 {
         let mut f = Svf::new(mode, 1000.0, 0.0, 48_000);
-        let mut buf: Vec<f32> = (0..48_000).map(|i| (i as f32 * freq / 48_000.0 * std::f32::consts::TAU).sin()).collect();
+        let mut buf: Vec<f32> = (0..48_000)
+            .map(|i| (i as f32 * freq / 48_000.0 * std::f32::consts::TAU).sin())
+            .collect();
         f.process(&mut buf);
         let tail = &buf[24_000..];
         (tail.iter().map(|x| x * x).sum::<f32>() / tail.len() as f32 * 2.0).sqrt()

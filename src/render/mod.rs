@@ -32,7 +32,11 @@ pub struct EngineConfig {
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        Self { rate: 48_000, block_frames: 128, smoothing_ms: 5.0 }
+        Self {
+            rate: 48_000,
+            block_frames: 128,
+            smoothing_ms: 5.0,
+        }
     }
 }
 
@@ -40,17 +44,25 @@ impl EngineConfig {
     /// Checks the rate and block size; the error text says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         if !(8_000..=384_000).contains(&self.rate) {
-            return Err(format!("rate {} Hz is out of range (8000 to 384000)", self.rate));
+            return Err(format!(
+                "rate {} Hz is out of range (8000 to 384000)",
+                self.rate
+            ));
         }
         if !self.block_frames.is_power_of_two() || !(16..=4096).contains(&self.block_frames) {
-            return Err(format!("block {} is not a power of two from 16 to 4096", self.block_frames));
+            return Err(format!(
+                "block {} is not a power of two from 16 to 4096",
+                self.block_frames
+            ));
         }
         Ok(())
     }
 
     /// The smoothing ramp length in frames.
     pub fn ramp_frames(&self) -> u32 {
-        (self.smoothing_ms / 1000.0 * self.rate as f32).round().max(1.0) as u32
+        (self.smoothing_ms / 1000.0 * self.rate as f32)
+            .round()
+            .max(1.0) as u32
     }
 }
 
@@ -102,10 +114,13 @@ impl Renderer {
     /// frame at which the last one fell silent: the length of the material. `None` while any
     /// track or voice is still playing.
     pub fn end_frame(&self) -> Option<u64> {
-        let tracks = self.tracks.iter().try_fold(0u64, |end, t| match t.state() {
-            TrackState::Ended { at_frame } => Some(end.max(at_frame)),
-            TrackState::Active => None,
-        })?;
+        let tracks = self
+            .tracks
+            .iter()
+            .try_fold(0u64, |end, t| match t.state() {
+                TrackState::Ended { at_frame } => Some(end.max(at_frame)),
+                TrackState::Active => None,
+            })?;
         Some(tracks.max(self.voices.end_frame()?))
     }
 

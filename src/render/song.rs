@@ -27,7 +27,13 @@ pub struct TrackSpec {
 impl TrackSpec {
     /// A track playing `source` from the start at unity gain into the master.
     pub fn new(name: impl Into<String>, source: SourceSpec) -> Self {
-        Self { name: name.into(), source, channel: Channel::default(), start_seconds: 0.0, bus: None }
+        Self {
+            name: name.into(),
+            source,
+            channel: Channel::default(),
+            start_seconds: 0.0,
+            bus: None,
+        }
     }
 }
 
@@ -86,15 +92,25 @@ const COMMAND_CAPACITY: usize = 1024;
 impl Song {
     /// Opens every source (reporting the first error, before anything plays), starts the
     /// decoders and builds the renderer.
-    pub fn start(&self, config: &EngineConfig, mode: RenderMode, pool_config: &PoolConfig) -> Result<Playback, SongError> {
+    pub fn start(
+        &self,
+        config: &EngineConfig,
+        mode: RenderMode,
+        pool_config: &PoolConfig,
+    ) -> Result<Playback, SongError> {
         config.validate().map_err(SongError::Invalid)?;
         if self.tracks.is_empty() && self.voices.events.is_empty() && !self.voices.live {
-            return Err(SongError::Invalid("the song has no tracks and no voice events".into()));
+            return Err(SongError::Invalid(
+                "the song has no tracks and no voice events".into(),
+            ));
         }
         let mut readers: Vec<Box<dyn FrameReader>> = Vec::with_capacity(self.tracks.len());
         for t in &self.tracks {
             if t.bus.is_some_and(|b| b >= self.buses.len()) {
-                return Err(SongError::Invalid(format!("track '{}' names a bus that does not exist", t.name)));
+                return Err(SongError::Invalid(format!(
+                    "track '{}' names a bus that does not exist",
+                    t.name
+                )));
             }
             readers.push(Box::new(TrackReader::open(&t.source, config.rate)?));
         }
@@ -112,7 +128,11 @@ impl Song {
                 Track::new(ring, t.channel, dest, start, ramp, any_solo)
             })
             .collect();
-        let buses = self.buses.iter().map(|b| Bus::new(b.channel, config.block_frames, ramp)).collect();
+        let buses = self
+            .buses
+            .iter()
+            .map(|b| Bus::new(b.channel, config.block_frames, ramp))
+            .collect();
         let (voice_handle, voice_stage) = self.voices.start(config.rate)?;
         let (producer, consumer) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
         let renderer = Renderer {
@@ -129,6 +149,11 @@ impl Song {
             stats: Arc::new(Default::default()),
             voices: voice_stage,
         };
-        Ok(Playback { renderer, handle: RendererHandle { commands: producer }, pool, voices: voice_handle })
+        Ok(Playback {
+            renderer,
+            handle: RendererHandle { commands: producer },
+            pool,
+            voices: voice_handle,
+        })
     }
 }

@@ -161,14 +161,20 @@ impl DirtPlay {
         let sound = match sound {
             Sound::Synth { waveform, .. } => {
                 let n = self.n.unwrap_or(0.0);
-                Sound::Synth { waveform, freq_hz: (C5_HZ * (n / 12.0).exp2()) as f32 }
+                Sound::Synth {
+                    waveform,
+                    freq_hz: (C5_HZ * (n / 12.0).exp2()) as f32,
+                }
             }
             s => s,
         };
         let gain = self.gain.unwrap_or(1.0).clamp(0.0, 2.0) as f32;
         let begin = self.begin.unwrap_or(0.0).clamp(0.0, 1.0);
         let shaped = self.attack.is_some() || self.hold.is_some() || self.release.is_some();
-        let attack_s = self.attack.unwrap_or(if begin > 0.0 { FADE_S } else { 0.0 }).max(0.0);
+        let attack_s = self
+            .attack
+            .unwrap_or(if begin > 0.0 { FADE_S } else { 0.0 })
+            .max(0.0);
         let release_s = self.release.unwrap_or(FADE_S).max(0.0);
         let mut total = self.sustain.or_else(|| Some(self.delta? * self.legato?));
         if let (Some(hold), None) = (self.hold, total) {
@@ -177,7 +183,14 @@ impl DirtPlay {
         if is_synth && total.is_none() {
             total = Some(self.delta.unwrap_or(0.25));
         }
-        let length_s = total.map(|t| (t - if shaped || is_synth { release_s } else { FADE_S }).max(0.0));
+        let length_s = total.map(|t| {
+            (t - if shaped || is_synth {
+                release_s
+            } else {
+                FADE_S
+            })
+            .max(0.0)
+        });
         VoiceParams {
             gain: AMP * gain.powi(4),
             pan: (self.pan.unwrap_or(0.5).clamp(0.0, 1.0) * 2.0 - 1.0) as f32,
@@ -233,7 +246,10 @@ mod tests {
             OscType::Float(9.0),
         ];
         let p = DirtPlay::parse(&args).unwrap();
-        assert_eq!((p.s.as_str(), p.sample_index(), p.cut), ("bd", 3, Some(1.0)));
+        assert_eq!(
+            (p.s.as_str(), p.sample_index(), p.cut),
+            ("bd", 3, Some(1.0))
+        );
         let v = p.to_params(Sound::Sample(SampleId(0)));
         assert_eq!(v.gain, 0.4);
         assert_eq!(v.pan, 1.0);
@@ -246,9 +262,18 @@ mod tests {
     #[test]
     fn malformed_messages_are_errors() {
         assert_eq!(DirtPlay::parse(&[s("s")]), Err(DirtError::NotPairs));
-        assert_eq!(DirtPlay::parse(&[OscType::Int(1), s("bd")]), Err(DirtError::NotPairs));
-        assert_eq!(DirtPlay::parse(&[s("n"), OscType::Float(1.0)]), Err(DirtError::NoSound));
-        assert!(matches!(DirtPlay::parse(&[s("s"), s("bd"), s("gain"), OscType::Nil]), Err(DirtError::NotANumber(_))));
+        assert_eq!(
+            DirtPlay::parse(&[OscType::Int(1), s("bd")]),
+            Err(DirtError::NotPairs)
+        );
+        assert_eq!(
+            DirtPlay::parse(&[s("n"), OscType::Float(1.0)]),
+            Err(DirtError::NoSound)
+        );
+        assert!(matches!(
+            DirtPlay::parse(&[s("s"), s("bd"), s("gain"), OscType::Nil]),
+            Err(DirtError::NotANumber(_))
+        ));
     }
 
     #[test]
@@ -264,8 +289,13 @@ mod tests {
             OscType::Float(0.5),
         ])
         .unwrap();
-        let v = p.to_params(Sound::Synth { waveform: p.waveform().unwrap(), freq_hz: 0.0 });
-        assert!(matches!(v.sound, Sound::Synth { freq_hz, .. } if (freq_hz - 523.2512).abs() < 0.01));
+        let v = p.to_params(Sound::Synth {
+            waveform: p.waveform().unwrap(),
+            freq_hz: 0.0,
+        });
+        assert!(
+            matches!(v.sound, Sound::Synth { freq_hz, .. } if (freq_hz - 523.2512).abs() < 0.01)
+        );
         assert!((v.length_s.unwrap() - (0.25 - v.release_s)).abs() < 1e-9);
     }
 }

@@ -6,7 +6,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::player::VoiceStart;
 use super::schedule::{Action, Scheduled};
-use super::{EventTime, SampleId, SampleLibrary, TempoMap, VoiceError, VoiceParams, VoiceSpec, VoiceStage, VoiceStats};
+use super::{
+    EventTime, SampleId, SampleLibrary, TempoMap, VoiceError, VoiceParams, VoiceSpec, VoiceStage,
+    VoiceStats,
+};
 
 /// Identifies a started voice, to stop it later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,7 +44,8 @@ impl VoiceSpec {
     /// every buffer allocated. Missing sample names and unreadable files are warnings, available
     /// from [`VoiceHandle::take_warnings`] and counted in [`VoiceStats::missing_samples`].
     pub fn start(&self, rate: u32) -> Result<(VoiceHandle, VoiceStage), VoiceError> {
-        let (library, mut warnings) = SampleLibrary::load(self.samples_dir.as_deref(), &self.memory_samples, rate)?;
+        let (library, mut warnings) =
+            SampleLibrary::load(self.samples_dir.as_deref(), &self.memory_samples, rate)?;
         let stats = Arc::new(VoiceStats::default());
         let mut timeline = Vec::with_capacity(self.events.len());
         for (seq, e) in self.events.iter().enumerate() {
@@ -58,7 +62,12 @@ impl VoiceSpec {
             }
             let at = e.at.to_frame(rate, &self.tempo).unwrap_or(0);
             let start = VoiceStart::resolve(&params, library.bank(), rate, seq as u64 + 1)?;
-            timeline.push(Scheduled { at, seq: seq as u64, asap: false, action: Action::Start(start) });
+            timeline.push(Scheduled {
+                at,
+                seq: seq as u64,
+                asap: false,
+                action: Action::Start(start),
+            });
         }
         timeline.sort_by_key(|e| (e.at, e.seq));
         let (producer, consumer) = rtrb::RingBuffer::new(self.config.queue_capacity.max(1));
@@ -83,7 +92,12 @@ impl VoiceSpec {
             stats,
             warnings: Mutex::new(warnings),
         };
-        Ok((VoiceHandle { shared: Arc::new(shared) }, stage))
+        Ok((
+            VoiceHandle {
+                shared: Arc::new(shared),
+            },
+            stage,
+        ))
     }
 }
 
@@ -120,11 +134,20 @@ impl VoiceHandle {
         };
         let asap = frame.is_none();
         if asap && at != EventTime::Now {
-            return Err(VoiceError::Invalid(format!("voice: {at:?} is not a valid time")));
+            return Err(VoiceError::Invalid(format!(
+                "voice: {at:?} is not a valid time"
+            )));
         }
-        let event = Scheduled { at: frame.unwrap_or(0), seq, asap, action };
+        let event = Scheduled {
+            at: frame.unwrap_or(0),
+            seq,
+            asap,
+            action,
+        };
         let mut producer = lock(&self.shared.producer);
-        producer.push(event).map_err(|_| VoiceError::QueueFull(producer.buffer().capacity()))
+        producer
+            .push(event)
+            .map_err(|_| VoiceError::QueueFull(producer.buffer().capacity()))
     }
 
     /// The sample `name:n` (wrapping), or `None` with a warning and a count if the name is

@@ -34,7 +34,12 @@ pub struct Sample {
 impl Sample {
     /// A sample from interleaved `samples` with `channels` channels at `rate` Hz, converted to
     /// mono or stereo at `engine_rate`.
-    pub fn new(samples: &[f32], channels: usize, rate: u32, engine_rate: u32) -> Result<Self, String> {
+    pub fn new(
+        samples: &[f32],
+        channels: usize,
+        rate: u32,
+        engine_rate: u32,
+    ) -> Result<Self, String> {
         if channels == 0 || rate == 0 {
             return Err("no channels or no rate".into());
         }
@@ -47,18 +52,30 @@ impl Sample {
             }
         };
         if rate != engine_rate {
-            let input: Vec<f32> = if ch == 1 { pcm.iter().flat_map(|&s| [s, s]).collect() } else { pcm };
+            let input: Vec<f32> = if ch == 1 {
+                pcm.iter().flat_map(|&s| [s, s]).collect()
+            } else {
+                pcm
+            };
             let mut r = StreamResampler::new(rate, engine_rate)?;
             let mut out = Vec::new();
             r.process(&input, &mut out);
             r.finish(&mut out);
-            pcm = if ch == 1 { out.iter().step_by(2).copied().collect() } else { out };
+            pcm = if ch == 1 {
+                out.iter().step_by(2).copied().collect()
+            } else {
+                out
+            };
         }
         ch = ch.clamp(1, 2);
         let frames = (pcm.len() / ch).min(MAX_FRAMES);
         let mut data = vec![0.0f32; (PAD_BEFORE + frames + PAD_AFTER) * ch];
         data[PAD_BEFORE * ch..(PAD_BEFORE + frames) * ch].copy_from_slice(&pcm[..frames * ch]);
-        Ok(Self { data: data.into_boxed_slice(), channels: ch, frames })
+        Ok(Self {
+            data: data.into_boxed_slice(),
+            channels: ch,
+            frames,
+        })
     }
 
     /// Length in frames at the engine rate.
@@ -127,7 +144,11 @@ impl SampleLibrary {
     ///
     /// # Errors
     /// Fails only if `root` (or one of its subfolders) cannot be listed.
-    pub fn load(root: Option<&Path>, memory: &[MemorySample], engine_rate: u32) -> Result<(Self, Vec<String>), LibraryError> {
+    pub fn load(
+        root: Option<&Path>,
+        memory: &[MemorySample],
+        engine_rate: u32,
+    ) -> Result<(Self, Vec<String>), LibraryError> {
         let mut samples = Vec::new();
         let mut names: HashMap<String, Vec<SampleId>> = HashMap::new();
         let mut warnings = Vec::new();
@@ -136,7 +157,10 @@ impl SampleLibrary {
                 for file in files {
                     match load_file(&file, engine_rate) {
                         Ok(s) => {
-                            names.entry(name.clone()).or_default().push(SampleId(samples.len() as u32));
+                            names
+                                .entry(name.clone())
+                                .or_default()
+                                .push(SampleId(samples.len() as u32));
                             samples.push(s);
                         }
                         Err(e) => warnings.push(format!("skipping sample {e}")),
@@ -147,13 +171,22 @@ impl SampleLibrary {
         for m in memory {
             match Sample::new(&m.samples, m.channels, m.rate, engine_rate) {
                 Ok(s) => {
-                    names.entry(m.name.clone()).or_default().push(SampleId(samples.len() as u32));
+                    names
+                        .entry(m.name.clone())
+                        .or_default()
+                        .push(SampleId(samples.len() as u32));
                     samples.push(s);
                 }
                 Err(e) => warnings.push(format!("skipping sample '{}': {e}", m.name)),
             }
         }
-        Ok((Self { bank: Arc::new(SampleBank { samples }), names }, warnings))
+        Ok((
+            Self {
+                bank: Arc::new(SampleBank { samples }),
+                names,
+            },
+            warnings,
+        ))
     }
 
     /// The `n`-th sample of `name` in sorted file order, wrapping (negative `n` too), as
@@ -179,7 +212,11 @@ impl SampleLibrary {
 
     /// The names, sorted, with their number of samples.
     pub fn names(&self) -> Vec<(&str, usize)> {
-        let mut v: Vec<(&str, usize)> = self.names.iter().map(|(k, v)| (k.as_str(), v.len())).collect();
+        let mut v: Vec<(&str, usize)> = self
+            .names
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.len()))
+            .collect();
         v.sort();
         v
     }
@@ -187,8 +224,17 @@ impl SampleLibrary {
 
 /// Subfolders of `root` (sorted) with their audio files (sorted by path).
 fn list_folders(root: &Path) -> Result<Vec<(String, Vec<PathBuf>)>, LibraryError> {
-    let read = |p: &Path| std::fs::read_dir(p).map_err(|source| LibraryError::Read { path: p.to_path_buf(), source });
-    let mut dirs: Vec<PathBuf> = read(root)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let read = |p: &Path| {
+        std::fs::read_dir(p).map_err(|source| LibraryError::Read {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    let mut dirs: Vec<PathBuf> = read(root)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     let mut out = Vec::new();
     for dir in dirs {
@@ -199,7 +245,10 @@ fn list_folders(root: &Path) -> Result<Vec<(String, Vec<PathBuf>)>, LibraryError
             .filter_map(|e| e.ok())
             .map(|e| e.path())
             .filter(|p| {
-                let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+                let ext = p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase);
                 p.is_file() && ext.is_some_and(|e| EXTENSIONS.contains(&e.as_str()))
             })
             .collect();
@@ -213,7 +262,8 @@ fn list_folders(root: &Path) -> Result<Vec<(String, Vec<PathBuf>)>, LibraryError
 
 fn load_file(path: &Path, engine_rate: u32) -> Result<Sample, String> {
     let (samples, channels, rate) = decode_file(path).map_err(|e: SourceError| e.to_string())?;
-    Sample::new(&samples, channels, rate, engine_rate).map_err(|e| format!("{}: {e}", path.display()))
+    Sample::new(&samples, channels, rate, engine_rate)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -221,7 +271,12 @@ mod tests {
     use super::*;
 
     fn write_wav(path: &Path, rate: u32, channels: u16, frames: usize) {
-        let spec = hound::WavSpec { channels, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let mut w = hound::WavWriter::create(path, spec).unwrap();
         for i in 0..frames * channels as usize {
             w.write_sample(((i % 100) as i16) * 100).unwrap();
@@ -247,7 +302,10 @@ mod tests {
         assert_eq!(lib.find_str("bd:1"), lib.find("bd", 1));
         assert_eq!(lib.find_str("bd:2"), Some(a)); // wraps
         assert_eq!(lib.find("bd", -1), lib.find("bd", 1));
-        assert_eq!(lib.bank().get(lib.find("hh", 0).unwrap()).unwrap().frames(), 480);
+        assert_eq!(
+            lib.bank().get(lib.find("hh", 0).unwrap()).unwrap().frames(),
+            480
+        );
         assert_eq!(lib.find_str("sn:0"), None);
     }
 }

@@ -130,7 +130,10 @@ impl VoiceParams {
 
     /// A note of `waveform` at `freq_hz`, held until stopped unless `length_s` is set.
     pub fn synth(waveform: Waveform, freq_hz: f32) -> Self {
-        Self { release_s: 0.01, ..Self::with_sound(Sound::Synth { waveform, freq_hz }) }
+        Self {
+            release_s: 0.01,
+            ..Self::with_sound(Sound::Synth { waveform, freq_hz })
+        }
     }
 
     pub(crate) fn with_sound(sound: Sound) -> Self {

@@ -20,9 +20,19 @@ const NO_GATE: u64 = u64::MAX;
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Source {
     /// A sample between `begin` and `end` (32.32 frames), moving by `step` per frame.
-    Sample { id: u32, pos: i64, step: i64, begin: i64, end: i64, looping: bool },
+    Sample {
+        id: u32,
+        pos: i64,
+        step: i64,
+        begin: i64,
+        end: i64,
+        looping: bool,
+    },
     /// An oscillator, optionally filtered.
-    Synth { osc: Oscillator, filter: Option<Svf> },
+    Synth {
+        osc: Oscillator,
+        filter: Option<Svf>,
+    },
 }
 
 /// A voice, resolved on the control side and ready to start: everything in frames.
@@ -40,7 +50,12 @@ pub(crate) struct VoiceStart {
 
 impl VoiceStart {
     /// Turns `params` into frames at `rate`, checking them against the sample `bank`.
-    pub fn resolve(params: &VoiceParams, bank: &SampleBank, rate: u32, id: u64) -> Result<Self, VoiceError> {
+    pub fn resolve(
+        params: &VoiceParams,
+        bank: &SampleBank,
+        rate: u32,
+        id: u64,
+    ) -> Result<Self, VoiceError> {
         let invalid = |what: &str| VoiceError::Invalid(format!("voice: {what}"));
         let rate_factor = params.speed * (params.note / 12.0).exp2();
         if !rate_factor.is_finite() || rate_factor.abs() > 1024.0 {
@@ -49,21 +64,37 @@ impl VoiceStart {
         if !params.gain.is_finite() || !params.pan.is_finite() {
             return Err(invalid("gain and pan must be finite"));
         }
-        let env = AdsrSpec::from_seconds(params.attack_s, params.decay_s, params.sustain_level, params.release_s, rate);
-        let mut gate_frames = params.length_s.map_or(NO_GATE, |s| (s.max(0.0) * rate as f64).round() as u64);
+        let env = AdsrSpec::from_seconds(
+            params.attack_s,
+            params.decay_s,
+            params.sustain_level,
+            params.release_s,
+            rate,
+        );
+        let mut gate_frames = params
+            .length_s
+            .map_or(NO_GATE, |s| (s.max(0.0) * rate as f64).round() as u64);
         let source = match params.sound {
             Sound::Sample(sid) => {
                 let sample = bank.get(sid).ok_or_else(|| invalid("no such sample"))?;
                 let (source, natural) = sample_source(sid.0, sample, params, rate_factor)?;
                 if !params.looping {
-                    gate_frames = gate_frames.min(natural.saturating_sub(env.release_frames as u64));
+                    gate_frames =
+                        gate_frames.min(natural.saturating_sub(env.release_frames as u64));
                 }
                 source
             }
             Sound::Synth { waveform, freq_hz } => {
                 let freq = (freq_hz as f64 * rate_factor.abs()) as f32;
-                let osc = Oscillator::new(waveform, freq, rate, (id as u32).wrapping_mul(0x9E37_79B9) ^ 0x1234_5678);
-                let filter = params.cutoff_hz.map(|c| Svf::new(FilterMode::LowPass, c, params.resonance, rate));
+                let osc = Oscillator::new(
+                    waveform,
+                    freq,
+                    rate,
+                    (id as u32).wrapping_mul(0x9E37_79B9) ^ 0x1234_5678,
+                );
+                let filter = params
+                    .cutoff_hz
+                    .map(|c| Svf::new(FilterMode::LowPass, c, params.resonance, rate));
                 Source::Synth { osc, filter }
             }
         };
@@ -82,7 +113,12 @@ impl VoiceStart {
 }
 
 /// The sample source and the frames it lasts without looping.
-fn sample_source(id: u32, sample: &Sample, p: &VoiceParams, rate_factor: f64) -> Result<(Source, u64), VoiceError> {
+fn sample_source(
+    id: u32,
+    sample: &Sample,
+    p: &VoiceParams,
+    rate_factor: f64,
+) -> Result<(Source, u64), VoiceError> {
     let frames = sample.frames() as f64;
     let (b, e) = (p.begin.clamp(0.0, 1.0), p.end.clamp(0.0, 1.0));
     let (b, e) = if b <= e { (b, e) } else { (e, b) };
@@ -94,7 +130,17 @@ fn sample_source(id: u32, sample: &Sample, p: &VoiceParams, rate_factor: f64) ->
     }
     let pos = if step > 0 { begin } else { end - ONE };
     let natural = frames_until_end(pos, step, begin, end);
-    Ok((Source::Sample { id, pos, step, begin, end, looping: p.looping && end - begin >= ONE }, natural))
+    Ok((
+        Source::Sample {
+            id,
+            pos,
+            step,
+            begin,
+            end,
+            looping: p.looping && end - begin >= ONE,
+        },
+        natural,
+    ))
 }
 
 /// Frames the playhead stays inside `begin .. end` from `pos`.
@@ -173,7 +219,12 @@ impl Voice {
     /// Adds its next `out.len() / 2` frames into `out`. Returns `Some(frames)` if it ended after
     /// that many frames, `None` if it is still sounding.
     // audio thread: no alloc, lock, I/O or print
-    pub fn render(&mut self, bank: &SampleBank, out: &mut [f32], scratch: &mut [f32; SCRATCH_FRAMES]) -> Option<usize> {
+    pub fn render(
+        &mut self,
+        bank: &SampleBank,
+        out: &mut [f32],
+        scratch: &mut [f32; SCRATCH_FRAMES],
+    ) -> Option<usize> {
         let frames = out.len() / 2;
         let mut done = 0;
         while done < frames {
@@ -184,10 +235,19 @@ impl Voice {
             if self.env.is_done() {
                 return Some(done);
             }
-            let n = (frames - done).min(self.env.segment_frames() as usize).min(self.gate_left.min(usize::MAX as u64) as usize);
+            let n = (frames - done)
+                .min(self.env.segment_frames() as usize)
+                .min(self.gate_left.min(usize::MAX as u64) as usize);
             let out = &mut out[done * 2..(done + n) * 2];
             let rendered = match &mut self.source {
-                Source::Sample { id, pos, step, begin, end, looping } => {
+                Source::Sample {
+                    id,
+                    pos,
+                    step,
+                    begin,
+                    end,
+                    looping,
+                } => {
                     let Some(sample) = bank.get(super::SampleId(*id)) else {
                         return Some(done);
                     };
@@ -202,7 +262,15 @@ impl Voice {
                     }
                     let n = n.min(left as usize);
                     let g = (self.gain_l, self.gain_r);
-                    mix_sample(sample, &mut out[..n * 2], pos, *step, self.env.level(), self.env.step(), g);
+                    mix_sample(
+                        sample,
+                        &mut out[..n * 2],
+                        pos,
+                        *step,
+                        self.env.level(),
+                        self.env.step(),
+                        g,
+                    );
                     n
                 }
                 Source::Synth { osc, filter } => {
@@ -212,7 +280,13 @@ impl Voice {
                     if let Some(f) = filter {
                         f.process(buf);
                     }
-                    mix_mono(buf, &mut out[..n * 2], self.env.level(), self.env.step(), (self.gain_l, self.gain_r));
+                    mix_mono(
+                        buf,
+                        &mut out[..n * 2],
+                        self.env.level(),
+                        self.env.step(),
+                        (self.gain_l, self.gain_r),
+                    );
                     n
                 }
             };
@@ -230,7 +304,15 @@ impl Voice {
 /// `level` and moving by `dlevel` per frame, into `out`.
 // audio thread: no alloc, lock, I/O or print
 #[inline]
-fn mix_sample(sample: &Sample, out: &mut [f32], pos: &mut i64, step: i64, level: f32, dlevel: f32, (gl, gr): (f32, f32)) {
+fn mix_sample(
+    sample: &Sample,
+    out: &mut [f32],
+    pos: &mut i64,
+    step: i64,
+    level: f32,
+    dlevel: f32,
+    (gl, gr): (f32, f32),
+) {
     const FRAC: f32 = 1.0 / 4_294_967_296.0;
     let data = sample.padded();
     let mut p = *pos;

@@ -113,7 +113,8 @@ impl VoiceStage {
         let frames = out.len() / 2;
         let block_end = block_start + frames as u64;
         self.take_commands(block_start);
-        if self.voices.is_empty() && self.fading.is_empty() && self.next_event_frame() >= block_end {
+        if self.voices.is_empty() && self.fading.is_empty() && self.next_event_frame() >= block_end
+        {
             self.position.store(block_end, Ordering::Relaxed);
             self.publish();
             return;
@@ -121,7 +122,11 @@ impl VoiceStage {
         let mut done = 0usize;
         loop {
             let next = self.next_event_frame();
-            let split = if next < block_end { next.saturating_sub(block_start) as usize } else { frames };
+            let split = if next < block_end {
+                next.saturating_sub(block_start) as usize
+            } else {
+                frames
+            };
             if split > done {
                 self.render(&mut out[done * 2..split * 2], block_start + done as u64);
                 done = split;
@@ -194,7 +199,9 @@ impl VoiceStage {
         if new.cut != 0 {
             let sample = new.sample_id();
             for v in self.voices.iter_mut() {
-                let same_group = v.cut == new.cut && v.orbit == new.orbit && (new.cut > 0 || v.sample_id() == sample);
+                let same_group = v.cut == new.cut
+                    && v.orbit == new.orbit
+                    && (new.cut > 0 || v.sample_id() == sample);
                 if same_group && !v.is_releasing() {
                     v.fade(self.cut_fade_frames);
                     self.counts.choked += 1;
@@ -257,11 +264,16 @@ impl VoiceStage {
         VoiceStats::add(&s.choked, c.choked);
         VoiceStats::add(&s.late, c.late);
         VoiceStats::add(&s.dropped, c.dropped);
-        s.active.store(self.active_voices() as u64, Ordering::Relaxed);
+        s.active
+            .store(self.active_voices() as u64, Ordering::Relaxed);
     }
 }
 
 /// The index of the voice started first.
 fn oldest(voices: &[Voice]) -> Option<usize> {
-    voices.iter().enumerate().min_by_key(|(_, v)| v.seq).map(|(i, _)| i)
+    voices
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, v)| v.seq)
+        .map(|(i, _)| i)
 }

@@ -65,7 +65,9 @@ pub struct TempoMap {
 impl Default for TempoMap {
     /// 120 beats per minute throughout.
     fn default() -> Self {
-        Self { changes: vec![(0.0, 120.0)] }
+        Self {
+            changes: vec![(0.0, 120.0)],
+        }
     }
 }
 
@@ -86,10 +88,14 @@ impl TempoMap {
                 return Err(format!("tempo {bpm} bpm is out of range (1 to 10000)"));
             }
             if i > 0 && !(beat > changes[i - 1].0) {
-                return Err(format!("tempo change at beat {beat} is not after the one before"));
+                return Err(format!(
+                    "tempo change at beat {beat} is not after the one before"
+                ));
             }
         }
-        Ok(Self { changes: changes.to_vec() })
+        Ok(Self {
+            changes: changes.to_vec(),
+        })
     }
 
     /// Seconds from beat 0 to `beat`.
@@ -158,11 +164,20 @@ mod tests {
     #[test]
     fn times_in_every_unit() {
         let tempo = TempoMap::with_changes(&[(0.0, 120.0), (4.0, 60.0)]).unwrap();
-        assert_eq!(EventTime::parse("2.5s").unwrap().to_frame(48_000, &tempo), Some(120_000));
-        assert_eq!(EventTime::parse("96000smp").unwrap(), EventTime::Frames(96_000));
+        assert_eq!(
+            EventTime::parse("2.5s").unwrap().to_frame(48_000, &tempo),
+            Some(120_000)
+        );
+        assert_eq!(
+            EventTime::parse("96000smp").unwrap(),
+            EventTime::Frames(96_000)
+        );
         assert_eq!(EventTime::parse("1:30").unwrap(), EventTime::Seconds(90.0));
         // 4 beats at 120 bpm = 2 s, then 2 beats at 60 bpm = 2 s.
-        assert_eq!(EventTime::parse("6b").unwrap().to_frame(1000, &tempo), Some(4000));
+        assert_eq!(
+            EventTime::parse("6b").unwrap().to_frame(1000, &tempo),
+            Some(4000)
+        );
         assert_eq!(EventTime::Beats(2.0).to_frame(1000, &tempo), Some(1000));
         assert!(EventTime::parse("x").is_err());
         assert!(TempoMap::with_changes(&[(1.0, 120.0)]).is_err());
