@@ -12,7 +12,10 @@ use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, Track, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
+use symphonia::core::packet::Packet;
+use symphonia::core::units::TimeBase;
 
+use super::mp4_edit::{read_trim, Trim};
 use super::SourceError;
 
 /// What `tutti info` reports about a file.
@@ -29,8 +32,10 @@ pub struct MediaInfo {
 /// One track of a file.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackInfo {
-    /// The track's number as the container gives it (1-based for Matroska).
-    pub number: u32,
+    /// The track's 1-based number in file order, as `tutti` commands refer to it.
+    pub number: usize,
+    /// The container's own identifier for the track (Matroska track number, Ogg serial, …).
+    pub id: u32,
     /// True for an audio track.
     pub is_audio: bool,
     /// The codec's short name, e.g. "flac", "pcm_s16le", "vorbis".
@@ -51,25 +56,42 @@ pub struct TrackInfo {
 
 /// Opens `path` with symphonia's probe.
 fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, SourceError> {
-    let file = File::open(path).map_err(|e| SourceError::Open { path: path.to_path_buf(), source: e })?;
+    let file = File::open(path).map_err(|e| SourceError::Open {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
     }
     symphonia::default::get_probe()
-        .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
+        .probe(
+            &hint,
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
         .map_err(|e| SourceError::from_symphonia(path, e, "unrecognised or unsupported format"))
 }
 
 /// Reads the container's description of `path` without decoding it.
 pub fn probe(path: &Path) -> Result<MediaInfo, SourceError> {
     let format = open_format(path)?;
-    let tracks = format.tracks().iter().map(track_info).collect();
-    Ok(MediaInfo { path: path.to_path_buf(), format: format.format_info().long_name.to_string(), tracks })
+    let tracks = format
+        .tracks()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| track_info(i + 1, t))
+        .collect();
+    Ok(MediaInfo {
+        path: path.to_path_buf(),
+        format: format.format_info().long_name.to_string(),
+        tracks,
+    })
 }
 
-fn track_info(track: &Track) -> TrackInfo {
+fn track_info(number: usize, track: &Track) -> TrackInfo {
     let audio = match &track.codec_params {
         Some(CodecParameters::Audio(a)) => Some(a),
         _ => None,
@@ -82,9 +104,12 @@ fn track_info(track: &Track) -> TrackInfo {
         _ => None,
     };
     TrackInfo {
-        number: track.id,
+        number,
+        id: track.id,
         is_audio: audio.is_some(),
-        codec: audio.map(|a| codec_name(a.codec)).unwrap_or_else(|| "not audio".into()),
+        codec: audio
+            .map(|a| codec_name(a.codec))
+            .unwrap_or_else(|| "not audio".into()),
         rate,
         channels: audio.and_then(|a| a.channels.as_ref()).map(Channels::count),
         bits: audio.and_then(|a| a.bits_per_sample),
@@ -112,8 +137,15 @@ pub struct FileDecoder {
     channels: Option<Channels>,
     channel_count: usize,
     frames_decoded: u64,
+    trim: Trim,
+    frames_out: u64,
+    time_base: Option<TimeBase>,
+    next_ts: Option<i64>,
     scratch: Vec<f32>,
 }
+
+/// Gaps longer than this (in seconds) are taken for broken timestamps and not filled.
+const MAX_GAP_SECONDS: u64 = 600;
 
 impl FileDecoder {
     /// Opens the first audio track of `path` with a decoder ready.
@@ -121,19 +153,43 @@ impl FileDecoder {
         let format = open_format(path)?;
         let track = format
             .default_track(TrackType::Audio)
-            .ok_or_else(|| SourceError::NoAudio { path: path.to_path_buf() })?;
+            .ok_or_else(|| SourceError::NoAudio {
+                path: path.to_path_buf(),
+            })?;
         let track_id = track.id;
+        let time_base = track.time_base;
         let Some(CodecParameters::Audio(params)) = track.codec_params.clone() else {
-            return Err(SourceError::NoAudio { path: path.to_path_buf() });
+            return Err(SourceError::NoAudio {
+                path: path.to_path_buf(),
+            });
         };
         let decoder = symphonia::default::get_codecs()
             .make_audio_decoder(&params, &AudioDecoderOptions::default())
-            .map_err(|e| SourceError::from_symphonia(path, e, &format!("unsupported codec ({})", params.codec)))?;
+            .map_err(|e| {
+                SourceError::from_symphonia(
+                    path,
+                    e,
+                    &format!("unsupported codec ({})", params.codec),
+                )
+            })?;
         let rate = params.sample_rate.ok_or_else(|| SourceError::Invalid {
             path: path.to_path_buf(),
             reason: "the file does not state its sample rate".into(),
         })?;
-        let channel_count = params.channels.as_ref().map(Channels::count).unwrap_or(1).max(1);
+        let channel_count = params
+            .channels
+            .as_ref()
+            .map(Channels::count)
+            .unwrap_or(1)
+            .max(1);
+        let is_mp4 = format.format_info().short_name == "isomp4";
+        let trim = is_mp4
+            .then(|| read_trim(path, rate))
+            .flatten()
+            .unwrap_or(Trim {
+                skip_frames: 0,
+                keep_frames: None,
+            });
         Ok(Self {
             path: path.to_path_buf(),
             format,
@@ -143,6 +199,10 @@ impl FileDecoder {
             channels: params.channels,
             channel_count,
             frames_decoded: 0,
+            trim,
+            frames_out: 0,
+            time_base,
+            next_ts: None,
             scratch: Vec::new(),
         })
     }
@@ -171,20 +231,26 @@ impl FileDecoder {
                 Ok(Some(p)) => p,
                 Ok(None) => return false,
                 Err(e) => {
-                    warn(format!("{}: decoding stopped at {}: {e}", self.path.display(), self.position()));
+                    warn(format!(
+                        "{}: decoding stopped at {}: {e}",
+                        self.path.display(),
+                        self.position()
+                    ));
                     return false;
                 }
             };
             if packet.track_id != self.track_id {
                 continue;
             }
+            self.fill_gap(&packet, out, warn);
             match self.decoder.decode(&packet) {
                 Ok(buf) => {
                     buf.copy_to_vec_interleaved(&mut self.scratch);
                     let buf_channels = buf.spec().channels().count().max(1);
+                    let first = self.frames_decoded;
                     self.frames_decoded += buf.frames() as u64;
                     if buf_channels == self.channel_count {
-                        out.extend_from_slice(&self.scratch);
+                        self.append_trimmed(first, out);
                     } else {
                         warn(format!(
                             "{}: packet at {} changed its channel count; skipped",
@@ -195,14 +261,65 @@ impl FileDecoder {
                     return true;
                 }
                 Err(SymphoniaError::DecodeError(e)) => {
-                    warn(format!("{}: corrupt packet at {} skipped: {e}", self.path.display(), self.position()));
+                    warn(format!(
+                        "{}: corrupt packet at {} skipped: {e}",
+                        self.path.display(),
+                        self.position()
+                    ));
                 }
                 Err(e) => {
-                    warn(format!("{}: decoding stopped at {}: {e}", self.path.display(), self.position()));
+                    warn(format!(
+                        "{}: decoding stopped at {}: {e}",
+                        self.path.display(),
+                        self.position()
+                    ));
                     return false;
                 }
             }
         }
+    }
+
+    /// Keeps the track in sync when corrupt data was skipped: if this packet starts later than
+    /// the previous one ended, the missing frames are replaced by silence (with a warning).
+    fn fill_gap(&mut self, packet: &Packet, out: &mut Vec<f32>, warn: &mut dyn FnMut(String)) {
+        let pts = packet.pts.get();
+        let expected = self.next_ts.replace(pts + packet.dur.get() as i64);
+        let (Some(expected), Some(tb)) = (expected, self.time_base) else {
+            return;
+        };
+        if packet.dur.get() == 0 || pts <= expected {
+            return;
+        }
+        let delta = (pts - expected) as u64;
+        let frames = delta * tb.numer.get() as u64 * self.rate as u64 / tb.denom.get() as u64;
+        if frames == 0 || frames > MAX_GAP_SECONDS * self.rate as u64 {
+            return;
+        }
+        warn(format!(
+            "{}: corrupt data at {} skipped; {frames} frames replaced by silence to stay in sync",
+            self.path.display(),
+            self.position()
+        ));
+        self.scratch.clear();
+        self.scratch
+            .resize(frames as usize * self.channel_count, 0.0);
+        self.append_trimmed(self.frames_decoded, out);
+        self.frames_decoded += frames;
+    }
+
+    /// Appends the part of `self.scratch` (decoded frames from `first` on) that the edit list
+    /// keeps.
+    fn append_trimmed(&mut self, first: u64, out: &mut Vec<f32>) {
+        let n = self.channel_count;
+        let frames = (self.scratch.len() / n) as u64;
+        let skip = self.trim.skip_frames.saturating_sub(first).min(frames);
+        let keep = self
+            .trim
+            .keep_frames
+            .map_or(u64::MAX, |k| k.saturating_sub(self.frames_out));
+        let take = (frames - skip).min(keep);
+        out.extend_from_slice(&self.scratch[(skip as usize) * n..((skip + take) as usize) * n]);
+        self.frames_out += take;
     }
 
     /// The decode position as text, e.g. "12.345 s".
