@@ -141,6 +141,7 @@ pub struct FileDecoder {
     frames_out: u64,
     time_base: Option<TimeBase>,
     next_ts: Option<i64>,
+    packets_seen: u64,
     scratch: Vec<f32>,
 }
 
@@ -203,6 +204,7 @@ impl FileDecoder {
             frames_out: 0,
             time_base,
             next_ts: None,
+            packets_seen: 0,
             scratch: Vec::new(),
         })
     }
@@ -283,7 +285,12 @@ impl FileDecoder {
     /// the previous one ended, the missing frames are replaced by silence (with a warning).
     fn fill_gap(&mut self, packet: &Packet, out: &mut Vec<f32>, warn: &mut dyn FnMut(String)) {
         let pts = packet.pts.get();
-        let expected = self.next_ts.replace(pts + packet.dur.get() as i64);
+        // The first packets of lapped codecs (Vorbis) do not line up with their durations.
+        self.packets_seen += 1;
+        let expected = self
+            .next_ts
+            .replace(pts + packet.dur.get() as i64)
+            .filter(|_| self.packets_seen > 2);
         let (Some(expected), Some(tb)) = (expected, self.time_base) else {
             return;
         };
