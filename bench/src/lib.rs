@@ -1,14 +1,2 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+//! Benchmarks for tutti live in `benches/`; this crate holds the peer crates they compare against,
+//! so that `cargo test` in the main package never builds them. Run `cargo bench -p tutti-bench`.

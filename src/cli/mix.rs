@@ -81,12 +81,13 @@ pub(super) fn render_song(
         let seconds = frames as f64 / config.rate as f64;
         let took = started.elapsed().as_secs_f64();
         eprintln!(
-            "wrote {}: {}, {} Hz stereo {}, {} tracks, peak {}",
+            "wrote {}: {}, {} Hz stereo {}, {} track{}, peak {}",
             out.output.display(),
             format_duration(seconds),
             config.rate,
             format_name(out.bits),
             song.tracks.len(),
+            if song.tracks.len() == 1 { "" } else { "s" },
             peak_text(peak),
         );
         eprintln!(

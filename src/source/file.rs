@@ -12,7 +12,10 @@ use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, Track, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
+use symphonia::core::packet::Packet;
+use symphonia::core::units::TimeBase;
 
+use super::mp4_edit::{read_trim, Trim};
 use super::SourceError;
 
 /// What `tutti info` reports about a file.
@@ -29,8 +32,10 @@ pub struct MediaInfo {
 /// One track of a file.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackInfo {
-    /// The track's number as the container gives it (1-based for Matroska).
-    pub number: u32,
+    /// The track's 1-based number in file order, as `tutti` commands refer to it.
+    pub number: usize,
+    /// The container's own identifier for the track (Matroska track number, Ogg serial, …).
+    pub id: u32,
     /// True for an audio track.
     pub is_audio: bool,
     /// The codec's short name, e.g. "flac", "pcm_s16le", "vorbis".
@@ -73,7 +78,12 @@ fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, SourceError> {
 /// Reads the container's description of `path` without decoding it.
 pub fn probe(path: &Path) -> Result<MediaInfo, SourceError> {
     let format = open_format(path)?;
-    let tracks = format.tracks().iter().map(track_info).collect();
+    let tracks = format
+        .tracks()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| track_info(i + 1, t))
+        .collect();
     Ok(MediaInfo {
         path: path.to_path_buf(),
         format: format.format_info().long_name.to_string(),
@@ -81,7 +91,7 @@ pub fn probe(path: &Path) -> Result<MediaInfo, SourceError> {
     })
 }
 
-fn track_info(track: &Track) -> TrackInfo {
+fn track_info(number: usize, track: &Track) -> TrackInfo {
     let audio = match &track.codec_params {
         Some(CodecParameters::Audio(a)) => Some(a),
         _ => None,
@@ -94,7 +104,8 @@ fn track_info(track: &Track) -> TrackInfo {
         _ => None,
     };
     TrackInfo {
-        number: track.id,
+        number,
+        id: track.id,
         is_audio: audio.is_some(),
         codec: audio
             .map(|a| codec_name(a.codec))
@@ -126,8 +137,16 @@ pub struct FileDecoder {
     channels: Option<Channels>,
     channel_count: usize,
     frames_decoded: u64,
+    trim: Trim,
+    frames_out: u64,
+    time_base: Option<TimeBase>,
+    next_ts: Option<i64>,
+    packets_seen: u64,
     scratch: Vec<f32>,
 }
+
+/// Gaps longer than this (in seconds) are taken for broken timestamps and not filled.
+const MAX_GAP_SECONDS: u64 = 600;
 
 impl FileDecoder {
     /// Opens the first audio track of `path` with a decoder ready.
@@ -139,6 +158,7 @@ impl FileDecoder {
                 path: path.to_path_buf(),
             })?;
         let track_id = track.id;
+        let time_base = track.time_base;
         let Some(CodecParameters::Audio(params)) = track.codec_params.clone() else {
             return Err(SourceError::NoAudio {
                 path: path.to_path_buf(),
@@ -163,6 +183,14 @@ impl FileDecoder {
             .map(Channels::count)
             .unwrap_or(1)
             .max(1);
+        let is_mp4 = format.format_info().short_name == "isomp4";
+        let trim = is_mp4
+            .then(|| read_trim(path, rate))
+            .flatten()
+            .unwrap_or(Trim {
+                skip_frames: 0,
+                keep_frames: None,
+            });
         Ok(Self {
             path: path.to_path_buf(),
             format,
@@ -172,6 +200,11 @@ impl FileDecoder {
             channels: params.channels,
             channel_count,
             frames_decoded: 0,
+            trim,
+            frames_out: 0,
+            time_base,
+            next_ts: None,
+            packets_seen: 0,
             scratch: Vec::new(),
         })
     }
@@ -211,13 +244,15 @@ impl FileDecoder {
             if packet.track_id != self.track_id {
                 continue;
             }
+            self.fill_gap(&packet, out, warn);
             match self.decoder.decode(&packet) {
                 Ok(buf) => {
                     buf.copy_to_vec_interleaved(&mut self.scratch);
                     let buf_channels = buf.spec().channels().count().max(1);
+                    let first = self.frames_decoded;
                     self.frames_decoded += buf.frames() as u64;
                     if buf_channels == self.channel_count {
-                        out.extend_from_slice(&self.scratch);
+                        self.append_trimmed(first, out);
                     } else {
                         warn(format!(
                             "{}: packet at {} changed its channel count; skipped",
@@ -244,6 +279,54 @@ impl FileDecoder {
                 }
             }
         }
+    }
+
+    /// Keeps the track in sync when corrupt data was skipped: if this packet starts later than
+    /// the previous one ended, the missing frames are replaced by silence (with a warning).
+    fn fill_gap(&mut self, packet: &Packet, out: &mut Vec<f32>, warn: &mut dyn FnMut(String)) {
+        let pts = packet.pts.get();
+        // The first packets of lapped codecs (Vorbis) do not line up with their durations.
+        self.packets_seen += 1;
+        let expected = self
+            .next_ts
+            .replace(pts + packet.dur.get() as i64)
+            .filter(|_| self.packets_seen > 2);
+        let (Some(expected), Some(tb)) = (expected, self.time_base) else {
+            return;
+        };
+        if packet.dur.get() == 0 || pts <= expected {
+            return;
+        }
+        let delta = (pts - expected) as u64;
+        let frames = delta * tb.numer.get() as u64 * self.rate as u64 / tb.denom.get() as u64;
+        if frames == 0 || frames > MAX_GAP_SECONDS * self.rate as u64 {
+            return;
+        }
+        warn(format!(
+            "{}: corrupt data at {} skipped; {frames} frames replaced by silence to stay in sync",
+            self.path.display(),
+            self.position()
+        ));
+        self.scratch.clear();
+        self.scratch
+            .resize(frames as usize * self.channel_count, 0.0);
+        self.append_trimmed(self.frames_decoded, out);
+        self.frames_decoded += frames;
+    }
+
+    /// Appends the part of `self.scratch` (decoded frames from `first` on) that the edit list
+    /// keeps.
+    fn append_trimmed(&mut self, first: u64, out: &mut Vec<f32>) {
+        let n = self.channel_count;
+        let frames = (self.scratch.len() / n) as u64;
+        let skip = self.trim.skip_frames.saturating_sub(first).min(frames);
+        let keep = self
+            .trim
+            .keep_frames
+            .map_or(u64::MAX, |k| k.saturating_sub(self.frames_out));
+        let take = (frames - skip).min(keep);
+        out.extend_from_slice(&self.scratch[(skip as usize) * n..((skip + take) as usize) * n]);
+        self.frames_out += take;
     }
 
     /// The decode position as text, e.g. "12.345 s".

@@ -8,6 +8,7 @@
 
 mod channels;
 mod file;
+mod mp4_edit;
 mod pool;
 mod reader;
 mod resample;
