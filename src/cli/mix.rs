@@ -73,7 +73,8 @@ pub(super) fn render_song(
     bar.finish_and_clear();
     let (peak, clipped) = (file.peak(), file.clipped_samples());
     file.finish()?;
-    let warnings = playback.pool.take_warnings();
+    let mut warnings = playback.pool.take_warnings();
+    warnings.extend(playback.voices.take_warnings());
     for w in &warnings {
         eprintln!("warning: {w}");
     }

@@ -11,6 +11,7 @@ mod interp;
 mod oscillator;
 mod smooth;
 mod svf;
+mod wavetable;
 
 pub use dither::{quantize_clipped, TpdfDither};
 pub use envelope::{Adsr, AdsrSpec, Stage};

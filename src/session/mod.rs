@@ -1,6 +1,11 @@
 //! Session files: a song described in TOML, validated when it is loaded.
 //!
 //! ```toml
+//! samples = "dirt-samples"   # optional, before any table: a folder of name/*.wav, relative to
+//!                            #   this file (Dirt-Samples layout), for the [[event]] samples
+//! tempo = 120                # optional: bpm for times in beats, or [[beat, bpm], ...] such as
+//!                            #   [[0, 120], [16, 90]]; default 120
+//!
 //! [engine]            # optional
 //! rate = 48000        # Hz; default 48000
 //! block = 128         # frames per block, a power of two 16..=4096; default 128
@@ -14,7 +19,7 @@
 //! pan = 0.0
 //! mute = false
 //!
-//! [[track]]           # at least one
+//! [[track]]           # any number (a session needs a track or an event)
 //! file = "stems/kick.flac"   # relative to the session file
 //! name = "kick"              # default: the file's name without extension
 //! gain_db = -2.0             # default 0
@@ -23,16 +28,40 @@
 //! solo = false
 //! start = 0.5                # seconds, or "1:30", "2:45.5", "12.5s"; default 0
 //! bus = "drums"              # default: straight to the master
+//!
+//! [[event]]                  # optional, any number: voices on a timeline, sample-exact
+//! at = "2.5s"                # 2.5, "2.5s", "1:30", "96000smp" (frames) or "8b" (beats)
+//! sample = "bd:3"            # the 4th file of samples/bd (wrapping); or synth = "saw" (sine,
+//!                            #   saw, square, triangle, noise, pink) with freq = 440.0
+//! gain = 0.8                 # linear; default 1
+//! pan = 0.0                  # -1 ..= 1
+//! speed = 1.5                # playback rate; negative plays backwards; default 1
+//! note = 0                   # semitones, multiplied into the rate
+//! begin = 0.0                # start and end within the sample, 0 ..= 1
+//! end = 1.0
+//! loop = false               # loop begin..end until `length`
+//! length = 0.5               # seconds the gate stays open; default: to the sample's end
+//!                            #   (required for a synth)
+//! attack = 0.0               # ADSR, seconds (sustain_level 0 ..= 1); release defaults to
+//! decay = 0.0                #   1 ms for samples and 10 ms for synths
+//! sustain_level = 1.0
+//! release = 0.001
+//! cut = 0                    # choke group: a new voice of group g fades the others of g
+//! cutoff = 2000.0            # synth low-pass (state-variable filter), Hz
+//! resonance = 0.2            #   0 ..= 1
 //! ```
 //!
-//! An unknown key, a value out of range, a bus that does not exist or a session without tracks
-//! is an error that names the file (and the line, where TOML knows it).
+//! An unknown key, a value out of range, a bus that does not exist or a session with neither
+//! tracks nor events is an error that names the file (and the line, where TOML knows it). A
+//! sample name missing from the folder is a warning, and that event is skipped.
 
+mod events;
 mod model;
 mod time;
 
 use std::path::{Path, PathBuf};
 
+pub use events::{At, EventEntry, TempoEntry};
 pub use model::{BusEntry, EngineEntry, MasterEntry, Session, TrackEntry};
 pub use time::parse_time;
 

@@ -30,6 +30,13 @@ pub struct Session {
     /// Tracks.
     #[serde(default, rename = "track")]
     pub tracks: Vec<TrackEntry>,
+    /// A Dirt-Samples-style folder for `[[event]]` samples, relative to the session file.
+    pub samples: Option<PathBuf>,
+    /// The tempo for event times in beats (default 120 bpm).
+    pub tempo: Option<super::events::TempoEntry>,
+    /// The timeline of voice events.
+    #[serde(default, rename = "event")]
+    pub events: Vec<super::events::EventEntry>,
     /// The folder that relative file names start from (the session file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -153,9 +160,10 @@ impl Session {
 
     pub(super) fn validate(&self) -> Result<(), String> {
         self.engine_config().validate()?;
-        if self.tracks.is_empty() {
-            return Err("the session has no [[track]]".into());
+        if self.tracks.is_empty() && self.events.is_empty() {
+            return Err("the session has no [[track]] and no [[event]]".into());
         }
+        self.validate_events()?;
         check_channel("[master]", self.master.gain_db, 0.0)?;
         for (i, b) in self.buses.iter().enumerate() {
             check_channel(&format!("bus '{}'", b.name), b.gain_db, b.pan)?;
@@ -219,6 +227,7 @@ impl Session {
             tracks,
             buses,
             master_gain_db: self.master.gain_db,
+            voices: self.voice_spec(),
             ..Song::default()
         }
     }
