@@ -2,10 +2,12 @@
 //! driver [`render_offline`] pulls as fast as the decoders allow and hands each block to a
 //! [`BlockSink`] (a file, or nothing for benchmarks).
 
+mod stdout;
 mod wav;
 
 use std::path::PathBuf;
 
+pub use stdout::{render_paced, Pacing, StdoutSink};
 pub use wav::WavFile;
 
 use crate::render::Renderer;
