@@ -261,3 +261,50 @@ fn a_440_hz_sample_at_speed_2_measures_880_hz() {
     assert!((f - 880.0).abs() < 0.5, "synth peak at {f} Hz");
     assert!(matches!(params.sound, Sound::Synth { .. }));
 }
+
+#[test]
+fn one_shots_from_another_thread_play_over_a_stem() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<tutti::voice::VoiceHandle>();
+    let stem: std::sync::Arc<[f32]> = vec![0.25f32; 2 * RATE as usize].into();
+    let mut song = tutti::render::Song::default();
+    song.tracks.push(tutti::render::TrackSpec::new(
+        "stem",
+        tutti::source::SourceSpec::Memory {
+            samples: stem,
+            channels: 2,
+            rate: RATE,
+        },
+    ));
+    song.voices = tutti::voice::VoiceSpec {
+        memory_samples: vec![mono("dc", dc(100))],
+        ..Default::default()
+    };
+    let mut p = song
+        .start(
+            &tutti::render::EngineConfig::default(),
+            tutti::render::RenderMode::Offline,
+            &Default::default(),
+        )
+        .unwrap();
+    let h = p.voices.clone();
+    std::thread::spawn(move || {
+        let id = h.sample("dc", 0).unwrap();
+        h.play(
+            EventTime::Frames(10_000),
+            &VoiceParams {
+                release_s: 0.0,
+                ..VoiceParams::sample(id)
+            },
+        )
+        .unwrap();
+    })
+    .join()
+    .unwrap();
+    let out = left(&render(&mut p, 20_000));
+    assert_eq!(
+        (out[9_999], out[10_000], out[10_099], out[10_100]),
+        (0.25, 1.25, 1.25, 0.25)
+    );
+    assert_eq!(p.voices.stats().ended(), 1);
+}

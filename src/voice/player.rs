@@ -315,15 +315,36 @@ fn mix_sample(
 ) {
     const FRAC: f32 = 1.0 / 4_294_967_296.0;
     let data = sample.padded();
+    let ch = sample.channels();
+    let frames = out.len() / 2;
+    if frames == 0 {
+        return;
+    }
+    // The playhead moves monotonically, so the first and last frames bound every read; check
+    // them once here so that the loops below can skip per-frame bounds checks.
+    let last = *pos + step * (frames as i64 - 1);
+    let (lo, hi) = (last.min(*pos), last.max(*pos));
+    if lo < 0 || ((hi >> 32) as usize + 4) * ch > data.len() {
+        debug_assert!(false, "playhead outside the sample");
+        return;
+    }
     let mut p = *pos;
     let mut level = level;
     debug_assert!(PAD_BEFORE == 1);
-    if sample.channels() == 1 {
+    if ch == 1 {
         for o in out.chunks_exact_mut(2) {
             let i = (p >> 32) as usize;
             let t = (p as u32) as f32 * FRAC;
-            let w = &data[i..i + 4];
-            let s = hermite(w[0], w[1], w[2], w[3], t) * level;
+            // SAFETY: `p` lies between `lo` and `hi`, and `(hi >> 32) + 4 <= data.len()`.
+            let (a, b, c, d) = unsafe {
+                (
+                    *data.get_unchecked(i),
+                    *data.get_unchecked(i + 1),
+                    *data.get_unchecked(i + 2),
+                    *data.get_unchecked(i + 3),
+                )
+            };
+            let s = hermite(a, b, c, d, t) * level;
             o[0] += s * gl;
             o[1] += s * gr;
             level += dlevel;
@@ -333,7 +354,8 @@ fn mix_sample(
         for o in out.chunks_exact_mut(2) {
             let i = (p >> 32) as usize;
             let t = (p as u32) as f32 * FRAC;
-            let w = &data[2 * i..2 * i + 8];
+            // SAFETY: as above, with `((hi >> 32) + 4) · 2 <= data.len()`.
+            let w: &[f32; 8] = unsafe { &*(data.as_ptr().add(2 * i) as *const [f32; 8]) };
             let l = hermite(w[0], w[2], w[4], w[6], t) * level;
             let r = hermite(w[1], w[3], w[5], w[7], t) * level;
             o[0] += l * gl;
