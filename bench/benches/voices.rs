@@ -274,6 +274,19 @@ fn summary() {
     }
 }
 
+/// The renderer with no tracks and an idle voice stage (nothing sounding, nothing scheduled):
+/// ns per 128-frame block, all of it the renderer's fixed cost.
+fn idle() {
+    let mut t = Tutti::new(0);
+    let blocks = 200_000;
+    let start = Instant::now();
+    for _ in 0..blocks {
+        t.block();
+    }
+    let ns = start.elapsed().as_nanos() as f64 / blocks as f64;
+    println!("idle voice stage, no tracks: {ns:.0} ns per 128-frame block (the whole renderer)");
+}
+
 criterion_group!(benches, voices);
 
 fn main() {
@@ -282,4 +295,5 @@ fn main() {
         Criterion::default().configure_from_args().final_summary();
     }
     summary();
+    idle();
 }
