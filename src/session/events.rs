@@ -9,7 +9,35 @@ use crate::voice::{EventTime, Sound, TempoMap, TimelineEvent, VoiceParams, Voice
 /// Frequency of a synth event without `freq`: middle C (SuperDirt's note 0).
 const DEFAULT_SYNTH_HZ: f32 = 261.6256;
 
-/// An event time as written: a number of seconds, or a string for [`EventTime::parse`].
+/// Parses `"2.5s"`, `"1:30"`, `"96000smp"` (frames) or `"8b"` (beats); a bare number is
+/// seconds.
+pub fn parse_event_time(text: &str) -> Result<EventTime, String> {
+    let t = text.trim();
+    let number = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| {
+                format!(
+                    "'{text}' is not a time (use 2.5, \"2.5s\", \"1:30\", \"96000smp\" or \"8b\")"
+                )
+            })
+    };
+    if let Some(f) = t.strip_suffix("smp").or_else(|| t.strip_suffix("samples")) {
+        let v = number(f)?;
+        if v.fract() != 0.0 {
+            return Err(format!("'{text}': a frame count must be whole"));
+        }
+        return Ok(EventTime::Frames(v as u64));
+    }
+    if let Some(b) = t.strip_suffix("beats").or_else(|| t.strip_suffix('b')) {
+        return Ok(EventTime::Beats(number(b)?));
+    }
+    super::parse_time(t).map(EventTime::Seconds)
+}
+
+/// An event time as written: a number of seconds, or a string for [`parse_event_time`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct At(pub EventTime);
 
@@ -24,7 +52,7 @@ impl<'de> Deserialize<'de> for At {
         match Raw::deserialize(d)? {
             Raw::Number(n) if n.is_finite() && n >= 0.0 => Ok(At(EventTime::Seconds(n))),
             Raw::Number(n) => Err(serde::de::Error::custom(format!("{n} is not a time"))),
-            Raw::Text(s) => EventTime::parse(&s)
+            Raw::Text(s) => parse_event_time(&s)
                 .map(At)
                 .map_err(serde::de::Error::custom),
         }
@@ -195,5 +223,23 @@ impl Session {
             events,
             ..VoiceSpec::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_times_in_every_unit() {
+        assert_eq!(parse_event_time("2.5s").unwrap(), EventTime::Seconds(2.5));
+        assert_eq!(
+            parse_event_time("96000smp").unwrap(),
+            EventTime::Frames(96_000)
+        );
+        assert_eq!(parse_event_time("1:30").unwrap(), EventTime::Seconds(90.0));
+        assert_eq!(parse_event_time("6b").unwrap(), EventTime::Beats(6.0));
+        assert!(parse_event_time("x").is_err());
+        assert!(parse_event_time("1.5smp").is_err());
     }
 }

@@ -61,7 +61,7 @@ mod time;
 
 use std::path::{Path, PathBuf};
 
-pub use events::{At, EventEntry, TempoEntry};
+pub use events::{parse_event_time, At, EventEntry, TempoEntry};
 pub use model::{BusEntry, EngineEntry, MasterEntry, Session, TrackEntry};
 pub use time::parse_time;
 

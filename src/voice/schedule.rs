@@ -29,30 +29,6 @@ impl EventTime {
         };
         (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * rate as f64).round() as u64)
     }
-
-    /// Parses `"2.5s"`, `"1:30"`, `"96000smp"` (frames) or `"8b"` (beats); a bare number is
-    /// seconds.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let t = text.trim();
-        let number = |s: &str| {
-            s.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| format!("'{text}' is not a time (use 2.5, \"2.5s\", \"1:30\", \"96000smp\" or \"8b\")"))
-        };
-        if let Some(f) = t.strip_suffix("smp").or_else(|| t.strip_suffix("samples")) {
-            let v = number(f)?;
-            if v.fract() != 0.0 {
-                return Err(format!("'{text}': a frame count must be whole"));
-            }
-            return Ok(Self::Frames(v as u64));
-        }
-        if let Some(b) = t.strip_suffix("beats").or_else(|| t.strip_suffix('b')) {
-            return Ok(Self::Beats(number(b)?));
-        }
-        crate::session::parse_time(t).map(Self::Seconds)
-    }
 }
 
 /// A tempo clock: beats per minute from beat 0, changing at given beats (steps, no ramps).
@@ -165,21 +141,18 @@ mod tests {
     fn times_in_every_unit() {
         let tempo = TempoMap::with_changes(&[(0.0, 120.0), (4.0, 60.0)]).unwrap();
         assert_eq!(
-            EventTime::parse("2.5s").unwrap().to_frame(48_000, &tempo),
+            EventTime::Seconds(2.5).to_frame(48_000, &tempo),
             Some(120_000)
         );
         assert_eq!(
-            EventTime::parse("96000smp").unwrap(),
-            EventTime::Frames(96_000)
+            EventTime::Frames(96_000).to_frame(48_000, &tempo),
+            Some(96_000)
         );
-        assert_eq!(EventTime::parse("1:30").unwrap(), EventTime::Seconds(90.0));
         // 4 beats at 120 bpm = 2 s, then 2 beats at 60 bpm = 2 s.
-        assert_eq!(
-            EventTime::parse("6b").unwrap().to_frame(1000, &tempo),
-            Some(4000)
-        );
+        assert_eq!(EventTime::Beats(6.0).to_frame(1000, &tempo), Some(4000));
         assert_eq!(EventTime::Beats(2.0).to_frame(1000, &tempo), Some(1000));
-        assert!(EventTime::parse("x").is_err());
+        assert_eq!(EventTime::Now.to_frame(1000, &tempo), None);
+        assert_eq!(EventTime::Seconds(-1.0).to_frame(1000, &tempo), None);
         assert!(TempoMap::with_changes(&[(1.0, 120.0)]).is_err());
     }
 }
