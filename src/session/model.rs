@@ -228,7 +228,6 @@ impl Session {
             buses,
             master_gain_db: self.master.gain_db,
             voices: self.voice_spec(),
-            ..Song::default()
         }
     }
 }

@@ -101,7 +101,7 @@ fn number(v: &OscType) -> Option<f64> {
 impl DirtPlay {
     /// Parses the arguments of a `/dirt/play` message.
     pub fn parse(args: &[OscType]) -> Result<Self, DirtError> {
-        if args.len() % 2 != 0 {
+        if !args.len().is_multiple_of(2) {
             return Err(DirtError::NotPairs);
         }
         let mut p = DirtPlay::default();

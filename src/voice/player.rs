@@ -330,7 +330,10 @@ fn mix_sample(
     }
     let mut p = *pos;
     let mut level = level;
-    debug_assert!(PAD_BEFORE == 1);
+    const _: () = assert!(
+        PAD_BEFORE == 1,
+        "the loops read frame i − 1 at padded index i"
+    );
     if ch == 1 {
         for o in out.chunks_exact_mut(2) {
             let i = (p >> 32) as usize;

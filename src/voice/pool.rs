@@ -54,6 +54,7 @@ pub struct VoiceStage {
 
 impl VoiceStage {
     /// A stage with every buffer allocated. `timeline` must be sorted by frame.
+    #[allow(clippy::too_many_arguments)] // crate-internal, called once by VoiceSpec::start
     pub(crate) fn new(
         config: &VoiceConfig,
         rate: u32,

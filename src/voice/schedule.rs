@@ -63,7 +63,7 @@ impl TempoMap {
             if !(1.0..=10_000.0).contains(&bpm) {
                 return Err(format!("tempo {bpm} bpm is out of range (1 to 10000)"));
             }
-            if i > 0 && !(beat > changes[i - 1].0) {
+            if i > 0 && (beat.is_nan() || beat <= changes[i - 1].0) {
                 return Err(format!(
                     "tempo change at beat {beat} is not after the one before"
                 ));
