@@ -2,7 +2,7 @@
 
 use rtrb::Consumer;
 
-use super::{mix_into_ramped, Channel, Destination};
+use super::{mix_into_enveloped, mix_into_ramped, Channel, Destination, Envelope};
 use crate::dsp::Smoothed;
 
 /// Where a track is in its life.
@@ -42,6 +42,8 @@ pub struct Track {
     gain_l: Smoothed,
     gain_r: Smoothed,
     owed_frames: usize,
+    envelope: Option<Envelope>,
+    envelope_gains: Vec<f32>,
 }
 
 impl Track {
@@ -64,7 +66,20 @@ impl Track {
             gain_l: Smoothed::new(l, ramp_frames),
             gain_r: Smoothed::new(r, ramp_frames),
             owed_frames: 0,
+            envelope: None,
+            envelope_gains: Vec::new(),
         }
+    }
+
+    /// Gives the track a gain curve over the song (take switching); `block_frames` is the largest
+    /// block it will render. Call before rendering starts: it allocates.
+    pub fn set_envelope(&mut self, envelope: Option<Envelope>, block_frames: usize) {
+        self.envelope_gains = if envelope.is_some() {
+            vec![0.0; block_frames]
+        } else {
+            Vec::new()
+        };
+        self.envelope = envelope;
     }
 
     /// The track's state.
@@ -98,16 +113,23 @@ impl Track {
         let (l, r) = self.channel.stereo_gains(any_solo);
         self.gain_l.set(l);
         self.gain_r.set(r);
+        let envelope = self.envelope_gain(block_start + offset as u64, take);
         if let Ok(chunk) = self.ring.read_chunk(take * 2) {
             let (a, b) = chunk.as_slices();
-            let out = &mut out[offset * 2..];
-            mix_into_ramped(&mut out[..a.len()], a, &mut self.gain_l, &mut self.gain_r);
-            mix_into_ramped(
-                &mut out[a.len()..a.len() + b.len()],
-                b,
-                &mut self.gain_l,
-                &mut self.gain_r,
-            );
+            let out = &mut out[offset * 2..(offset + take) * 2];
+            match envelope {
+                Some(0.0) => {}
+                Some(_) => {
+                    mix_into_ramped(&mut out[..a.len()], a, &mut self.gain_l, &mut self.gain_r);
+                    mix_into_ramped(&mut out[a.len()..], b, &mut self.gain_l, &mut self.gain_r);
+                }
+                None => {
+                    let (env_a, env_b) = self.envelope_gains[..take].split_at(a.len() / 2);
+                    let (gl, gr) = (&mut self.gain_l, &mut self.gain_r);
+                    mix_into_enveloped(&mut out[..a.len()], a, gl, gr, env_a);
+                    mix_into_enveloped(&mut out[a.len()..], b, gl, gr, env_b);
+                }
+            }
             chunk.commit_all();
         }
         if take < need {
@@ -116,6 +138,15 @@ impl Track {
             };
         }
         false
+    }
+
+    /// The envelope's gain if constant over the next `frames` frames from `song_frame` (1 without
+    /// an envelope); otherwise `None`, with the per-frame gains in `envelope_gains`.
+    fn envelope_gain(&mut self, song_frame: u64, frames: usize) -> Option<f32> {
+        match &self.envelope {
+            None => Some(1.0),
+            Some(e) => e.fill(song_frame, &mut self.envelope_gains[..frames]),
+        }
     }
 
     /// Frames ready in the ring (after skipping what an earlier underrun owes) and whether the

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::{EngineConfig, RenderMode, Renderer, RendererHandle};
 use crate::dsp::{db_to_gain, Smoothed};
-use crate::mixer::{Bus, Channel, Destination, Fill, Track};
-use crate::source::{DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec, TrackReader};
+use crate::mixer::{Bus, Channel, Destination, Envelope, Fill, Track};
+use crate::source::{open_readers, DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec};
 
 /// One track of a song.
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct TrackSpec {
     pub start_seconds: f64,
     /// The bus it feeds (an index into [`Song::buses`]), or `None` for the master.
     pub bus: Option<usize>,
+    /// A gain curve over the song (take switching), or `None` for a constant gain.
+    pub envelope: Option<Envelope>,
 }
 
 impl TrackSpec {
@@ -32,6 +34,7 @@ impl TrackSpec {
             channel: Channel::default(),
             start_seconds: 0.0,
             bus: None,
+            envelope: None,
         }
     }
 }
@@ -76,6 +79,9 @@ pub struct Playback {
     pub handle: RendererHandle,
     /// The decoder threads; keep it alive while rendering.
     pub pool: DecodePool,
+    /// For each container read by a shared demuxer: the most packets ever queued for one of its
+    /// tracks (bounded by [`crate::source::packets::QUEUE_PACKETS`]).
+    pub demux_peaks: Vec<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Commands that may wait in the queue.
@@ -94,16 +100,23 @@ impl Song {
         if self.tracks.is_empty() {
             return Err(SongError::Invalid("the song has no tracks".into()));
         }
-        let mut readers: Vec<Box<dyn FrameReader>> = Vec::with_capacity(self.tracks.len());
-        for t in &self.tracks {
-            if t.bus.is_some_and(|b| b >= self.buses.len()) {
-                return Err(SongError::Invalid(format!(
-                    "track '{}' names a bus that does not exist",
-                    t.name
-                )));
-            }
-            readers.push(Box::new(TrackReader::open(&t.source, config.rate)?));
+        if let Some(t) = self
+            .tracks
+            .iter()
+            .find(|t| t.bus.is_some_and(|b| b >= self.buses.len()))
+        {
+            let name = &t.name;
+            return Err(SongError::Invalid(format!(
+                "track '{name}' names a bus that does not exist"
+            )));
         }
+        let specs: Vec<SourceSpec> = self.tracks.iter().map(|t| t.source.clone()).collect();
+        let opened = open_readers(&specs, config.rate)?;
+        let readers = opened
+            .readers
+            .into_iter()
+            .map(|r| Box::new(r) as Box<dyn FrameReader>)
+            .collect();
         let (pool, rings) = DecodePool::start(readers, pool_config)
             .map_err(|e| SongError::Invalid(format!("cannot start decoder threads: {e}")))?;
         let ramp = config.ramp_frames();
@@ -115,7 +128,9 @@ impl Song {
             .map(|(t, ring)| {
                 let start = (t.start_seconds.max(0.0) * config.rate as f64).round() as u64;
                 let dest = t.bus.map_or(Destination::Master, Destination::Bus);
-                Track::new(ring, t.channel, dest, start, ramp, any_solo)
+                let mut track = Track::new(ring, t.channel, dest, start, ramp, any_solo);
+                track.set_envelope(t.envelope.clone(), config.block_frames);
+                track
             })
             .collect();
         let buses = self
@@ -141,6 +156,7 @@ impl Song {
             renderer,
             handle: RendererHandle { commands: producer },
             pool,
+            demux_peaks: opened.demux_peaks,
         })
     }
 }

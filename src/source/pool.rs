@@ -57,6 +57,7 @@ struct Shared {
     stop: AtomicBool,
     warnings: Mutex<Vec<String>>,
     read_delay: Duration,
+    peak_buffered_frames: AtomicUsize,
 }
 
 /// Decoder threads feeding one SPSC ring per track. Dropping the pool stops its threads.
@@ -96,6 +97,7 @@ impl DecodePool {
             stop: AtomicBool::new(false),
             warnings: Mutex::new(Vec::new()),
             read_delay: config.read_delay,
+            peak_buffered_frames: AtomicUsize::new(0),
         });
         let threads = config.threads.clamp(1, shared.jobs.len().max(1));
         let mut pool = Self {
@@ -121,6 +123,12 @@ impl DecodePool {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner()),
         )
+    }
+
+    /// The most frames one track ever had decoded and waiting (in its ring plus the piece that
+    /// did not fit yet): the decoders' memory bound, whatever the song's length.
+    pub fn peak_buffered_frames(&self) -> usize {
+        self.shared.peak_buffered_frames.load(Ordering::Relaxed)
     }
 
     /// True once every track has been read to its end.
@@ -183,6 +191,10 @@ impl Job {
                 .push(w)
         };
         self.ended = !self.reader.read(&mut self.pending, &mut warn);
+        let in_ring = producer.buffer().capacity() - producer.slots();
+        shared
+            .peak_buffered_frames
+            .fetch_max((in_ring + self.pending.len()) / 2, Ordering::Relaxed);
         true
     }
 
