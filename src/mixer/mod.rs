@@ -10,7 +10,7 @@ mod track;
 
 pub use envelope::{Envelope, Fade};
 pub use kernel::{mix_into, mix_into_enveloped, mix_into_ramped};
-pub use track::{Fill, Track, TrackState};
+pub use track::{BlockOutcome, Fill, Track, TrackState};
 
 use crate::dsp::{db_to_gain, Smoothed};
 

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use super::{EngineConfig, RenderMode, Renderer, RendererHandle};
+use super::transport::Transport;
+use super::{EngineConfig, RenderMode, RenderStats, Renderer, RendererHandle};
 use crate::dsp::{db_to_gain, Smoothed};
 use crate::mixer::{Bus, Channel, Destination, Envelope, Fill, Track};
 use crate::source::{open_readers, DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec};
@@ -82,10 +83,14 @@ pub struct Playback {
     /// For each container read by a shared demuxer: the most packets ever queued for one of its
     /// tracks (bounded by [`crate::source::packets::QUEUE_PACKETS`]).
     pub demux_peaks: Vec<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+    /// Blocks slower than the threshold, for a control thread to log.
+    pub slow_blocks: rtrb::Consumer<super::SlowBlock>,
 }
 
 /// Commands that may wait in the queue.
 const COMMAND_CAPACITY: usize = 1024;
+/// Slow blocks that may wait to be logged; more are counted but not logged.
+const SLOW_LOG_CAPACITY: usize = 256;
 
 impl Song {
     /// Opens every source (reporting the first error, before anything plays), starts the
@@ -139,6 +144,7 @@ impl Song {
             .map(|b| Bus::new(b.channel, config.block_frames, ramp))
             .collect();
         let (producer, consumer) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
+        let (slow_log, slow_blocks) = rtrb::RingBuffer::new(SLOW_LOG_CAPACITY);
         let renderer = Renderer {
             config: *config,
             fill: match mode {
@@ -149,14 +155,17 @@ impl Song {
             buses,
             master_gain: Smoothed::new(db_to_gain(self.master_gain_db), ramp),
             frame: 0,
+            transport: Transport::new(config.fade_frames()),
             commands: consumer,
-            stats: Arc::new(Default::default()),
+            stats: Arc::new(RenderStats::new(self.tracks.len(), config.block_budget())),
+            slow_log,
         };
         Ok(Playback {
             renderer,
             handle: RendererHandle { commands: producer },
             pool,
             demux_peaks: opened.demux_peaks,
+            slow_blocks,
         })
     }
 }

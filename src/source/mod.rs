@@ -16,6 +16,7 @@ pub mod packets;
 mod pool;
 mod reader;
 mod resample;
+pub mod ring;
 
 use std::path::{Path, PathBuf};
 

@@ -15,6 +15,13 @@ pub trait FrameReader: Send {
     /// ended (possibly after appending its last frames). Problems that do not stop the track
     /// (a corrupt packet) and those that do are both reported through `warn`.
     fn read(&mut self, out: &mut Vec<f32>, warn: &mut dyn FnMut(String)) -> bool;
+
+    /// Repositions the reader so that its next frame is frame `frame` (engine rate, from the
+    /// track's start). The error says why it cannot.
+    fn seek(&mut self, frame: u64) -> Result<(), String> {
+        let _ = frame;
+        Err("this source cannot seek".into())
+    }
 }
 
 /// Where a [`TrackReader`] gets its samples.
@@ -28,6 +35,9 @@ const MEMORY_PIECE_SAMPLES: usize = 8192;
 
 /// A track's source turned into stereo at the engine rate.
 pub struct TrackReader {
+    spec: SourceSpec,
+    engine_rate: u32,
+    skip_frames: u64,
     input: Input,
     map: StereoMap,
     resampler: Option<StreamResampler>,
@@ -151,6 +161,9 @@ impl TrackReader {
             Some(r)
         };
         Ok(Self {
+            spec: spec.clone(),
+            engine_rate,
+            skip_frames: 0,
             input,
             map,
             resampler,
@@ -177,6 +190,34 @@ impl TrackReader {
 
 impl FrameReader for TrackReader {
     fn read(&mut self, out: &mut Vec<f32>, warn: &mut dyn FnMut(String)) -> bool {
+        let start = out.len();
+        let more = self.read_piece(out, warn);
+        if self.skip_frames > 0 {
+            let drop = self.skip_frames.min(((out.len() - start) / 2) as u64);
+            out.drain(start..start + drop as usize * 2);
+            self.skip_frames -= drop;
+        }
+        more
+    }
+
+    /// Seeks exactly by reopening the source and decoding (and dropping) everything before
+    /// `frame`: the frames that follow are bit for bit those an offline render plays there,
+    /// resampling and all. It costs decoding time proportional to `frame`, on a decoder thread.
+    fn seek(&mut self, frame: u64) -> Result<(), String> {
+        let mut fresh = open_readers(std::slice::from_ref(&self.spec), self.engine_rate)
+            .map_err(|e| format!("{e} (while seeking)"))?
+            .readers
+            .pop()
+            .ok_or("nothing to seek")?;
+        fresh.skip_frames = frame;
+        *self = fresh;
+        Ok(())
+    }
+}
+
+impl TrackReader {
+    /// Reads, converts and resamples the next piece into `out`; false at the end.
+    fn read_piece(&mut self, out: &mut Vec<f32>, warn: &mut dyn FnMut(String)) -> bool {
         let more = self.read_raw(warn);
         match &mut self.resampler {
             None => self.map.convert(&self.raw, out),
