@@ -55,6 +55,7 @@ pub struct Track {
     owed_frames: u64,
     seeking: Option<u64>,
     discard_to: Option<u64>,
+    rejoining: bool,
     envelope: Option<Envelope>,
     envelope_gains: Vec<f32>,
 }
@@ -82,6 +83,7 @@ impl Track {
             owed_frames: 0,
             seeking: None,
             discard_to: None,
+            rejoining: false,
             envelope: None,
             envelope_gains: Vec::new(),
         }
@@ -111,6 +113,7 @@ impl Track {
         let local = song_frame.saturating_sub(self.start_frame);
         self.seeking = Some(self.ring.link.request_seek(local));
         self.discard_to = None;
+        self.rejoining = true;
         self.owed_frames = 0;
         self.state = TrackState::Active;
     }
@@ -221,6 +224,15 @@ impl Track {
             }
             self.discard_to = None;
         }
+        if self.rejoining {
+            // Rejoin only with some frames in hand, so that the track does not underrun at once.
+            let frames = (self.ring.consumer.slots() / 2) as u64;
+            let ended = self.ring.link.end_pushed().is_some();
+            if frames < self.owed_frames + REJOIN_MARGIN_FRAMES && !ended {
+                return false;
+            }
+            self.rejoining = false;
+        }
         if self.owed_frames > 0 {
             let frames = (self.owed_frames as usize).min(self.ring.consumer.slots() / 2);
             self.skip_samples(frames * 2);
@@ -236,6 +248,9 @@ impl Track {
         }
     }
 }
+
+/// Frames a track must have ready beyond what it owes before it rejoins after a seek.
+const REJOIN_MARGIN_FRAMES: u64 = 2048;
 
 /// Spins, then yields, then sleeps: cheap when the decoder is only just behind, gentle when it is
 /// far behind. Offline only.

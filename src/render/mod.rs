@@ -6,11 +6,13 @@
 //! All buffers are allocated when the renderer is built.
 
 mod command;
+mod engine;
 mod song;
 mod stats;
 mod transport;
 
 pub use command::{Command, RendererHandle};
+pub use engine::{ControlError, Engine};
 pub use song::{BusSpec, Playback, Song, SongError, TrackSpec};
 pub use stats::{BudgetReport, RenderStats};
 

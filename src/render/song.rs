@@ -122,6 +122,29 @@ impl Song {
             .into_iter()
             .map(|r| Box::new(r) as Box<dyn FrameReader>)
             .collect();
+        let mut playback = self.start_with_readers(readers, config, mode, pool_config)?;
+        playback.demux_peaks = opened.demux_peaks;
+        Ok(playback)
+    }
+
+    /// Like [`Song::start`], but the tracks' frames come from `readers` (one per track, in
+    /// order, already producing stereo at the engine rate) instead of their `source`: for
+    /// generated audio, custom decoders and tests.
+    pub fn start_with_readers(
+        &self,
+        readers: Vec<Box<dyn FrameReader>>,
+        config: &EngineConfig,
+        mode: RenderMode,
+        pool_config: &PoolConfig,
+    ) -> Result<Playback, SongError> {
+        config.validate().map_err(SongError::Invalid)?;
+        if readers.len() != self.tracks.len() {
+            return Err(SongError::Invalid(format!(
+                "{} readers for {} tracks",
+                readers.len(),
+                self.tracks.len()
+            )));
+        }
         let (pool, rings) = DecodePool::start(readers, pool_config)
             .map_err(|e| SongError::Invalid(format!("cannot start decoder threads: {e}")))?;
         let ramp = config.ramp_frames();
@@ -164,7 +187,7 @@ impl Song {
             renderer,
             handle: RendererHandle { commands: producer },
             pool,
-            demux_peaks: opened.demux_peaks,
+            demux_peaks: Vec::new(),
             slow_blocks,
         })
     }
