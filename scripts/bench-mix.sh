@@ -4,6 +4,9 @@
 # stems of 60 s, once as 24-bit FLAC and once as 16-bit WAV. Every tool writes a 32-bit float
 # WAV. Prints each tool's best wall time of N runs, its peak RSS, and the ratios.
 #
+# Then the same 16 FLAC stems as one 16-track Matroska song: `tutti mix song.mka` against
+# `ffmpeg -i song.mka -filter_complex amix=inputs=16:normalize=0`.
+#
 # Usage: scripts/bench-mix.sh [SECONDS=60] [RUNS=3]     (needs sox, ffmpeg and GNU time)
 set -euo pipefail
 seconds=${1:-60}
@@ -56,3 +59,20 @@ for set in "flac 24" "wav 16"; do
   awk -v t="$t_tutti" -v s="$t_sox" -v f="$t_ff" 'BEGIN {
     printf "tutti is %.2fx faster than sox and %.2fx faster than ffmpeg\n", s / t, f / t }'
 done
+
+# The 16 FLAC stems in one Matroska song (packets copied, not re-encoded).
+mka="$work/song.mka"
+if [ ! -f "$mka" ] || [ "$mka" -ot "$work/stem16.flac" ]; then
+  pack=(); maps=()
+  for i in $(seq 1 16); do pack+=(-i "$work/stem$i.flac"); maps+=(-map "$((i - 1)):a"); done
+  ffmpeg -y -loglevel error "${pack[@]}" "${maps[@]}" -c:a copy "$mka"
+fi
+labels=""
+for i in $(seq 0 15); do labels+="[0:a:$i]"; done
+read -r t_tutti m_tutti < <(measure "$tutti" mix "$mka" -o "$work/out-tutti.wav" -q)
+read -r t_ff m_ff < <(measure ffmpeg -y -loglevel error -i "$mka" \
+  -filter_complex "${labels}amix=inputs=16:normalize=0" -c:a pcm_f32le "$work/out-ffmpeg.wav")
+echo
+echo "== one 16-track Matroska song (24-bit FLAC tracks)"
+printf "%-8s %8s s %8d KiB peak RSS\n" tutti "$t_tutti" "$m_tutti" ffmpeg "$t_ff" "$m_ff"
+awk -v t="$t_tutti" -v f="$t_ff" 'BEGIN { printf "tutti is %.2fx faster than ffmpeg\n", f / t }'

@@ -193,7 +193,7 @@ fn corrupt_and_truncated_files_warn_and_keep_sync() {
         &p(dir, "t.wav"),
     ]);
     assert!(
-        stderr(&out).contains("trunc.flac: decoding stopped at"),
+        stderr(&out).contains("trunc.flac: reading stopped: unexpected end of file (at"),
         "{}",
         stderr(&out)
     );

@@ -80,7 +80,7 @@ fn lossless_formats_match_ffmpeg_bit_for_bit() {
     for (name, args) in cases {
         let path = dir.join(name);
         encode(&src, &p(dir, name), args);
-        let (ours, _, _) = tutti::source::decode_file(&path).unwrap();
+        let (ours, _, _) = tutti::source::decode_file(&path, None).unwrap();
         let theirs = ffmpeg_decode(&path);
         assert_eq!(ours.len(), theirs.len(), "{name}: length");
         let differing = ours
@@ -112,7 +112,7 @@ fn lossy_formats_match_ffmpeg_within_90_db() {
     for (name, args) in cases {
         let path = dir.join(name);
         encode(&src, &p(dir, name), args);
-        let (ours, _, _) = tutti::source::decode_file(&path).unwrap();
+        let (ours, _, _) = tutti::source::decode_file(&path, None).unwrap();
         let theirs = ffmpeg_decode(&path);
         let snr = snr_db(&theirs, &ours);
         eprintln!(

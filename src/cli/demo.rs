@@ -38,7 +38,7 @@ pub(super) fn demo(args: DemoArgs) -> Result<(), CliError> {
         }
     }
     let out = OutputArgs {
-        output: args.output,
+        output: Some(args.output),
         bits: args.bits,
         block: None,
         quiet: args.quiet,

@@ -30,10 +30,18 @@ fn print_text(info: &MediaInfo) {
         if let Some(d) = t.duration_seconds {
             parts.push(format!("{}", format_duration(d)));
         }
-        if let Some(l) = &t.language {
+        if let Some(l) = t.language.as_ref().filter(|l| l.as_str() != "und") {
             parts.push(format!("lang {l}"));
         }
-        println!("  track {}: {}", t.number, parts.join(", "));
+        let name = t
+            .name
+            .as_ref()
+            .map(|n| format!(" \"{n}\""))
+            .unwrap_or_default();
+        println!("  track {}{name}: {}", t.number, parts.join(", "));
+    }
+    for a in &info.attachments {
+        println!("  attachment: {a}");
     }
 }
 

@@ -3,6 +3,7 @@
 mod demo;
 mod info;
 mod mix;
+mod pack;
 mod progress;
 mod serve;
 
@@ -31,8 +32,10 @@ enum Command {
     /// normalised nor clipped, so a loud mix can exceed ±1.0 (integer outputs are clipped, and
     /// 16-bit is dithered). The output lasts as long as the longest input.
     Mix(MixArgs),
-    /// Render a session file (TOML: tracks, buses, gains, pans, starts) to a file.
+    /// Render a session (a TOML file, or the one embedded in a Matroska song) to a file.
     Render(RenderArgs),
+    /// Pack stems and a session into one Matroska song (.mka), with ffmpeg.
+    Pack(PackArgs),
     /// Show a file's format, codec, rate, channels, duration and tracks.
     Info(InfoArgs),
     /// Render a built-in demo song, made in code, to tutti-demo.wav (no input files needed).
@@ -70,9 +73,10 @@ struct ServeArgs {
     /// Write the audio to stdout instead of the sound card.
     #[arg(long)]
     stdout: bool,
-    /// Format of the stdout stream: f32le (interleaved stereo, little-endian 32-bit float).
-    #[arg(long, default_value = "f32le")]
-    format: String,
+    /// Format of the stdout stream: f32le (interleaved stereo, little-endian 32-bit float),
+    /// s16le (dithered) or wav (a header, then f32).
+    #[arg(long, default_value = "f32le", value_name = "f32le|s16le|wav")]
+    format: tutti::output::StreamFormat,
     /// Stop after this many seconds of audio.
     #[arg(long, value_name = "S")]
     duration: Option<f64>,
@@ -82,8 +86,8 @@ struct ServeArgs {
 #[derive(Args)]
 struct OutputArgs {
     /// Output file (.wav).
-    #[arg(short, long)]
-    output: PathBuf,
+    #[arg(short, long, required_unless_present = "list_takes")]
+    output: Option<PathBuf>,
     /// Output sample format: 16 (dithered), 24 or 32f (float, unclipped).
     #[arg(long, default_value = "32f", value_name = "16|24|32f")]
     bits: SampleFormat,
@@ -95,30 +99,68 @@ struct OutputArgs {
     quiet: bool,
 }
 
+/// How a session's takes are picked.
+#[derive(Args)]
+struct TakeArgs {
+    /// Seed that picks each part's takes; the same seed gives the same bytes. Without it a
+    /// random seed is drawn and printed.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print which take of each part plays when (and render only if -o is given).
+    #[arg(long)]
+    list_takes: bool,
+    /// Ignore a session embedded in a Matroska song (tutti.toml) and mix its tracks instead.
+    #[arg(long)]
+    no_session: bool,
+}
+
 #[derive(Args)]
 struct MixArgs {
-    /// Input files (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A).
+    /// Input files: WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A, or Matroska songs (.mka), whose
+    /// audio tracks are all mixed. A single song with an embedded session plays that session.
     #[arg(required = true, value_name = "IN")]
     inputs: Vec<PathBuf>,
     /// Gain of input N (1-based) in dB, e.g. `--gain 2=-6`. Repeatable.
     #[arg(long = "gain", value_name = "N=DB", value_parser = parse_gain)]
     gains: Vec<(usize, f32)>,
+    /// Mix only these tracks of each multi-track input, by number as `tutti info` shows them
+    /// (e.g. `--tracks 2,4`).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    tracks: Vec<usize>,
     /// Engine and output sample rate in Hz.
     #[arg(long, default_value_t = 48_000, value_name = "HZ")]
     rate: u32,
+    #[command(flatten)]
+    takes: TakeArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
 
 #[derive(Args)]
 struct RenderArgs {
-    /// The session file (TOML). See examples/ for the format.
+    /// The session: a TOML file (see examples/), or a Matroska song with an embedded tutti.toml.
     session: PathBuf,
     /// Override the session's engine rate, in Hz.
     #[arg(long, value_name = "HZ")]
     rate: Option<u32>,
     #[command(flatten)]
+    takes: TakeArgs,
+    #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Args)]
+struct PackArgs {
+    /// The stems, in track order (each file's first audio track becomes one track).
+    #[arg(required = true, value_name = "STEM")]
+    stems: Vec<PathBuf>,
+    /// A session to embed as tutti.toml; its tracks and takes refer to the stems as
+    /// `track = N` (1-based, in the order given here).
+    #[arg(long, value_name = "TOML")]
+    session: Option<PathBuf>,
+    /// The Matroska song to write (.mka).
+    #[arg(short, long)]
+    output: PathBuf,
 }
 
 #[derive(Args)]
@@ -166,6 +208,7 @@ pub fn run() -> Result<(), CliError> {
     match Cli::parse().command {
         Command::Mix(a) => mix::mix(a),
         Command::Render(a) => mix::render(a),
+        Command::Pack(a) => pack::pack(a),
         Command::Info(a) => info::info(a),
         Command::Demo(a) => demo::demo(a),
         Command::Serve(a) => serve::serve(a),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rosc::{OscMessage, OscPacket, OscTime};
-use tutti::output::{render_paced, OutputError, Pacing, StdoutSink};
+use tutti::output::{render_paced, OutputError, Pacing, StreamSink};
 use tutti::render::{EngineConfig, RenderMode, Song};
 use tutti::source::PoolConfig;
 use tutti::voice::dirt::DirtPlay;
@@ -69,9 +69,6 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
             "serve: sound-card output is not built in this version; use --stdout --format f32le"
                 .into(),
         );
-    }
-    if args.format != "f32le" {
-        return Err(format!("serve: unsupported --format '{}' (use f32le)", args.format).into());
     }
     if !(0.0..=10.0).contains(&args.latency) {
         return Err(format!(
@@ -139,7 +136,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
     };
     let result = render_paced(
         &mut playback.renderer,
-        &mut StdoutSink::stdout(),
+        &mut StreamSink::new(std::io::stdout(), args.format, config.rate),
         pacing,
         &stop,
     );

@@ -50,6 +50,29 @@ pub fn mix_into_ramped(
     }
 }
 
+/// Like [`mix_into_ramped`], with an extra per-frame gain `envelope` (one value per frame).
+///
+/// # Real-time
+/// No allocation.
+pub fn mix_into_enveloped(
+    out: &mut [f32],
+    input: &[f32],
+    gain_l: &mut Smoothed,
+    gain_r: &mut Smoothed,
+    envelope: &[f32],
+) {
+    let frames = out.len().min(input.len()) / 2;
+    for ((o, i), e) in out
+        .chunks_exact_mut(2)
+        .zip(input.chunks_exact(2))
+        .zip(envelope)
+        .take(frames)
+    {
+        o[0] += i[0] * gain_l.next() * e;
+        o[1] += i[1] * gain_r.next() * e;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

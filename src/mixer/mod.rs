@@ -4,11 +4,13 @@
 //! Everything here runs on the audio thread. Buffers are interleaved stereo f32 and are
 //! allocated before rendering starts.
 
+mod envelope;
 mod kernel;
 mod track;
 
-pub use kernel::{mix_into, mix_into_ramped};
-pub use track::{Fill, Track, TrackState};
+pub use envelope::{Envelope, Fade};
+pub use kernel::{mix_into, mix_into_enveloped, mix_into_ramped};
+pub use track::{BlockOutcome, Fill, Track, TrackState};
 
 use crate::dsp::{db_to_gain, Smoothed};
 

@@ -1,9 +1,8 @@
 //! A track on the audio thread: its ring, its position in the song and its smoothed gains.
 
-use rtrb::Consumer;
-
-use super::{mix_into_ramped, Channel, Destination};
+use super::{mix_into_enveloped, mix_into_ramped, Channel, Destination, Envelope};
 use crate::dsp::Smoothed;
+use crate::source::ring::TrackRing;
 
 /// Where a track is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,13 +25,24 @@ pub enum Fill {
     NoWait,
 }
 
+/// What happened to a track in one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockOutcome {
+    /// It played (or had nothing to play yet, or has ended).
+    Played,
+    /// Its ring was short: it was silent for the block and will skip what it missed.
+    Underrun,
+    /// It is refilling after a seek: silent for the block, not counted as an underrun.
+    Refilling,
+}
+
 /// A track as the renderer sees it.
 ///
 /// # Real-time
-/// `process` neither allocates nor locks. In [`Fill::Wait`] mode it may spin and sleep while the
-/// decoder catches up, which is only used offline.
+/// `process` and `seek` neither allocate nor lock. In [`Fill::Wait`] mode `process` may spin and
+/// sleep while the decoder catches up, which is only used offline.
 pub struct Track {
-    ring: Consumer<f32>,
+    ring: TrackRing,
     /// The track's settings.
     pub channel: Channel,
     /// Where its output goes.
@@ -41,13 +51,19 @@ pub struct Track {
     state: TrackState,
     gain_l: Smoothed,
     gain_r: Smoothed,
-    owed_frames: usize,
+    popped: u64,
+    owed_frames: u64,
+    seeking: Option<u64>,
+    discard_to: Option<u64>,
+    rejoining: bool,
+    envelope: Option<Envelope>,
+    envelope_gains: Vec<f32>,
 }
 
 impl Track {
     /// A track that reads `ring` and starts playing at song frame `start_frame`.
     pub fn new(
-        ring: Consumer<f32>,
+        ring: TrackRing,
         channel: Channel,
         destination: Destination,
         start_frame: u64,
@@ -63,8 +79,25 @@ impl Track {
             state: TrackState::Active,
             gain_l: Smoothed::new(l, ramp_frames),
             gain_r: Smoothed::new(r, ramp_frames),
+            popped: 0,
             owed_frames: 0,
+            seeking: None,
+            discard_to: None,
+            rejoining: false,
+            envelope: None,
+            envelope_gains: Vec::new(),
         }
+    }
+
+    /// Gives the track a gain curve over the song (take switching); `block_frames` is the largest
+    /// block it will render. Call before rendering starts: it allocates.
+    pub fn set_envelope(&mut self, envelope: Option<Envelope>, block_frames: usize) {
+        self.envelope_gains = if envelope.is_some() {
+            vec![0.0; block_frames]
+        } else {
+            Vec::new()
+        };
+        self.envelope = envelope;
     }
 
     /// The track's state.
@@ -72,8 +105,21 @@ impl Track {
         self.state
     }
 
+    /// Moves the track to song frame `song_frame`: its decoder is asked to restart there, and
+    /// until the new frames arrive the track is silent and keeps count of the time that passes,
+    /// so that it rejoins in sync.
+    // audio thread: no alloc, lock, I/O or print
+    pub fn seek(&mut self, song_frame: u64) {
+        let local = song_frame.saturating_sub(self.start_frame);
+        self.seeking = Some(self.ring.link.request_seek(local));
+        self.discard_to = None;
+        self.rejoining = true;
+        self.owed_frames = 0;
+        self.state = TrackState::Active;
+    }
+
     /// Mixes this block's frames into `out`, which covers song frames
-    /// `block_start .. block_start + out.len() / 2`. Returns true if the track underran.
+    /// `block_start .. block_start + out.len() / 2`.
     // audio thread: no alloc, lock, I/O or print
     pub fn process(
         &mut self,
@@ -81,67 +127,130 @@ impl Track {
         block_start: u64,
         any_solo: bool,
         fill: Fill,
-    ) -> bool {
+    ) -> BlockOutcome {
         let frames = out.len() / 2;
         if self.state != TrackState::Active || self.start_frame >= block_start + frames as u64 {
-            return false;
+            return BlockOutcome::Played;
         }
         let offset = self.start_frame.saturating_sub(block_start) as usize;
         let need = frames - offset;
-        let (available, abandoned) = self.available(need, fill);
-        let underrun = available < need && !abandoned;
-        if underrun {
-            self.owed_frames += need;
-            return true;
+        let Some((available, ended)) = self.available(need, fill) else {
+            self.owed_frames += need as u64;
+            return BlockOutcome::Refilling;
+        };
+        if available < need && !ended {
+            self.owed_frames += need as u64;
+            return BlockOutcome::Underrun;
         }
         let take = available.min(need);
         let (l, r) = self.channel.stereo_gains(any_solo);
         self.gain_l.set(l);
         self.gain_r.set(r);
-        if let Ok(chunk) = self.ring.read_chunk(take * 2) {
+        let envelope = self.envelope_gain(block_start + offset as u64, take);
+        if let Ok(chunk) = self.ring.consumer.read_chunk(take * 2) {
             let (a, b) = chunk.as_slices();
-            let out = &mut out[offset * 2..];
-            mix_into_ramped(&mut out[..a.len()], a, &mut self.gain_l, &mut self.gain_r);
-            mix_into_ramped(
-                &mut out[a.len()..a.len() + b.len()],
-                b,
-                &mut self.gain_l,
-                &mut self.gain_r,
-            );
+            let out = &mut out[offset * 2..(offset + take) * 2];
+            match envelope {
+                Some(0.0) => {}
+                Some(_) => {
+                    mix_into_ramped(&mut out[..a.len()], a, &mut self.gain_l, &mut self.gain_r);
+                    mix_into_ramped(&mut out[a.len()..], b, &mut self.gain_l, &mut self.gain_r);
+                }
+                None => {
+                    let (env_a, env_b) = self.envelope_gains[..take].split_at(a.len() / 2);
+                    let (gl, gr) = (&mut self.gain_l, &mut self.gain_r);
+                    mix_into_enveloped(&mut out[..a.len()], a, gl, gr, env_a);
+                    mix_into_enveloped(&mut out[a.len()..], b, gl, gr, env_b);
+                }
+            }
             chunk.commit_all();
+            self.popped += take as u64 * 2;
         }
         if take < need {
             self.state = TrackState::Ended {
                 at_frame: block_start + (offset + take) as u64,
             };
         }
-        false
+        BlockOutcome::Played
     }
 
-    /// Frames ready in the ring (after skipping what an earlier underrun owes) and whether the
-    /// decoder has finished. In `Wait` mode, waits until `need` frames are there or the decoder
-    /// has finished.
-    fn available(&mut self, need: usize, fill: Fill) -> (usize, bool) {
+    /// The envelope's gain if constant over the next `frames` frames from `song_frame` (1 without
+    /// an envelope); otherwise `None`, with the per-frame gains in `envelope_gains`.
+    fn envelope_gain(&mut self, song_frame: u64, frames: usize) -> Option<f32> {
+        match &self.envelope {
+            None => Some(1.0),
+            Some(e) => e.fill(song_frame, &mut self.envelope_gains[..frames]),
+        }
+    }
+
+    /// Frames ready in the ring (after stale data from before a seek and what an underrun owes
+    /// have been skipped) and whether the decoder has ended; `None` while a seek is refilling.
+    /// In `Wait` mode, waits until `need` frames are there or the decoder has ended.
+    fn available(&mut self, need: usize, fill: Fill) -> Option<(usize, bool)> {
         let mut spins = 0u32;
         loop {
-            // Read `abandoned` first: frames pushed before the producer left are then visible.
-            let abandoned = self.ring.is_abandoned();
-            let mut frames = self.ring.slots() / 2;
-            if self.owed_frames > 0 {
-                let skip = self.owed_frames.min(frames);
-                if let Ok(chunk) = self.ring.read_chunk(skip * 2) {
-                    chunk.commit_all();
+            if self.catch_up() {
+                // Read the end first: samples pushed before it was announced are then visible.
+                let end = self.ring.link.end_pushed();
+                let frames = self.ring.consumer.slots() / 2;
+                let ended = end.is_some_and(|n| self.popped + frames as u64 * 2 >= n);
+                if frames >= need || ended || fill == Fill::NoWait {
+                    return Some((frames, ended));
                 }
-                self.owed_frames -= skip;
-                frames -= skip;
-            }
-            if frames >= need || abandoned || fill == Fill::NoWait {
-                return (frames, abandoned);
+            } else if fill == Fill::NoWait {
+                return None;
             }
             wait_a_little(&mut spins);
         }
     }
+
+    /// Drops stale frames (from before a seek) and frames owed after an underrun or a seek.
+    /// Returns false while the decoder has not yet answered a seek or stale frames remain.
+    fn catch_up(&mut self) -> bool {
+        if let Some(generation) = self.seeking {
+            match self.ring.link.acknowledged(generation) {
+                Some(pushed) => {
+                    self.discard_to = Some(pushed);
+                    self.seeking = None;
+                }
+                None => return false,
+            }
+        }
+        if let Some(to) = self.discard_to {
+            let stale = (to.saturating_sub(self.popped) as usize).min(self.ring.consumer.slots());
+            self.skip_samples(stale);
+            if self.popped < to {
+                return false;
+            }
+            self.discard_to = None;
+        }
+        if self.rejoining {
+            // Rejoin only with some frames in hand, so that the track does not underrun at once.
+            let frames = (self.ring.consumer.slots() / 2) as u64;
+            let ended = self.ring.link.end_pushed().is_some();
+            if frames < self.owed_frames + REJOIN_MARGIN_FRAMES && !ended {
+                return false;
+            }
+            self.rejoining = false;
+        }
+        if self.owed_frames > 0 {
+            let frames = (self.owed_frames as usize).min(self.ring.consumer.slots() / 2);
+            self.skip_samples(frames * 2);
+            self.owed_frames -= frames as u64;
+        }
+        true
+    }
+
+    fn skip_samples(&mut self, samples: usize) {
+        if let Ok(chunk) = self.ring.consumer.read_chunk(samples) {
+            chunk.commit_all();
+            self.popped += samples as u64;
+        }
+    }
 }
+
+/// Frames a track must have ready beyond what it owes before it rejoins after a seek.
+const REJOIN_MARGIN_FRAMES: u64 = 2048;
 
 /// Spins, then yields, then sleeps: cheap when the decoder is only just behind, gentle when it is
 /// far behind. Offline only.

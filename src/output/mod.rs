@@ -1,13 +1,16 @@
-//! Outputs: where rendered blocks go. Every output pulls the same [`Renderer`]; the offline
+//! Outputs: where rendered blocks go. Every output pulls the same [`Renderer`]: the offline
 //! driver [`render_offline`] pulls as fast as the decoders allow and hands each block to a
-//! [`BlockSink`] (a file, or nothing for benchmarks).
+//! [`BlockSink`] (a file, or nothing for benchmarks); [`stream`] feeds a writer such as stdout,
+//! paced to real time or not; the sound card (feature `device`) pulls from its callback.
 
-mod stdout;
+mod paced;
+mod stream;
 mod wav;
 
 use std::path::PathBuf;
 
-pub use stdout::{render_paced, Pacing, StdoutSink};
+pub use paced::{render_paced, Pacing};
+pub use stream::{stream, StreamFormat, StreamSink};
 pub use wav::WavFile;
 
 use crate::render::Renderer;

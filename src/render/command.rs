@@ -24,6 +24,17 @@ pub enum Command {
         /// Linear gain.
         gain: f32,
     },
+    /// Start or resume playing, with a short fade-in.
+    Play,
+    /// Pause after a short fade-out; the position is kept.
+    Pause,
+    /// Pause and return to the start.
+    Stop,
+    /// Move to song frame `frame` (sample-exact), with a short fade out and in.
+    Seek {
+        /// The song frame.
+        frame: u64,
+    },
 }
 
 /// The control side of a renderer: sends [`Command`]s without blocking.

@@ -6,18 +6,36 @@
 //! All buffers are allocated when the renderer is built.
 
 mod command;
+mod engine;
 mod song;
 mod stats;
+mod transport;
 
 pub use command::{Command, RendererHandle};
+pub use engine::{ControlError, Engine};
 pub use song::{BusSpec, Playback, Song, SongError, TrackSpec};
-pub use stats::RenderStats;
+pub use stats::{BudgetReport, RenderStats};
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::dsp::Smoothed;
-use crate::mixer::{Bus, Destination, Fill, Track, TrackState};
+use crate::mixer::{BlockOutcome, Bus, Destination, Fill, Track, TrackState};
 use crate::voice::VoiceStage;
+use transport::{Pending, Transport};
+
+/// A block that took longer than the slow-block threshold, logged from a control thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlowBlock {
+    /// The block's song position, in frames.
+    pub position_frames: u64,
+    /// How long it took to render.
+    pub elapsed_ns: u64,
+    /// Its real-time budget.
+    pub budget_ns: u64,
+    /// Tracks that were playing.
+    pub active_tracks: u32,
+}
 
 /// Engine-wide settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,6 +46,10 @@ pub struct EngineConfig {
     pub block_frames: usize,
     /// How long gain and pan changes take, in milliseconds.
     pub smoothing_ms: f32,
+    /// How long the fades of pause, stop and seek take, in milliseconds.
+    pub transport_fade_ms: f32,
+    /// A block that takes longer than this fraction of its budget is logged (0.5 = 50 %).
+    pub slow_block_threshold: f32,
 }
 
 impl Default for EngineConfig {
@@ -36,6 +58,8 @@ impl Default for EngineConfig {
             rate: 48_000,
             block_frames: 128,
             smoothing_ms: 5.0,
+            transport_fade_ms: 5.0,
+            slow_block_threshold: 0.5,
         }
     }
 }
@@ -64,6 +88,18 @@ impl EngineConfig {
             .round()
             .max(1.0) as u32
     }
+
+    /// The transport fade length in frames.
+    pub fn fade_frames(&self) -> u32 {
+        (self.transport_fade_ms / 1000.0 * self.rate as f32)
+            .round()
+            .max(1.0) as u32
+    }
+
+    /// One block's duration in real time: its render budget.
+    pub fn block_budget(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.block_frames as f64 / self.rate as f64)
+    }
 }
 
 /// How the renderer treats a ring that is not yet filled.
@@ -89,8 +125,10 @@ pub struct Renderer {
     buses: Vec<Bus>,
     master_gain: Smoothed,
     frame: u64,
+    transport: Transport,
     commands: rtrb::Consumer<Command>,
     stats: Arc<RenderStats>,
+    slow_log: rtrb::Producer<SlowBlock>,
     voices: VoiceStage,
 }
 
@@ -129,23 +167,25 @@ impl Renderer {
         &self.voices
     }
 
+    /// True while the transport plays (not paused or stopped).
+    pub fn is_playing(&self) -> bool {
+        self.transport.playing
+    }
+
     /// Renders the next block into `out`: interleaved stereo, `block_frames * 2` samples (a
-    /// shorter slice renders fewer frames).
+    /// shorter slice renders fewer frames). Its render time is measured against its budget.
     // audio thread: no alloc, lock, I/O or print
     pub fn process(&mut self, out: &mut [f32]) {
+        let started = Instant::now();
         let len = out.len().min(self.config.block_frames * 2) & !1;
         let out = &mut out[..len];
         out.fill(0.0);
         self.apply_commands();
-        let any_solo = self.tracks.iter().any(|t| t.channel.solo);
-        let mut underruns = 0;
-        for track in &mut self.tracks {
-            let target = match track.destination {
-                Destination::Master => &mut *out,
-                Destination::Bus(b) => &mut self.buses[b].buffer[..len],
-            };
-            underruns += track.process(target, self.frame, any_solo, self.fill) as u64;
+        if !self.transport.playing {
+            self.stats.set_transport(self.frame, false);
+            return;
         }
+        let active = self.mix_tracks(out);
         self.voices.process(out, self.frame);
         for bus in &mut self.buses {
             bus.process(out);
@@ -158,7 +198,61 @@ impl Renderer {
             }
         }
         self.frame += (len / 2) as u64;
-        self.stats.record_block(underruns);
+        match self.transport.apply(out) {
+            Some(Pending::Seek(frame)) => self.seek_now(frame),
+            Some(Pending::Stop) => self.seek_now(0),
+            _ => {}
+        }
+        self.stats.set_transport(self.frame, self.transport.playing);
+        self.record_time(started, active);
+    }
+
+    /// Mixes every track into its bus or the master; returns how many were playing.
+    fn mix_tracks(&mut self, out: &mut [f32]) -> u32 {
+        let any_solo = self.tracks.iter().any(|t| t.channel.solo);
+        let mut active = 0;
+        for (i, track) in self.tracks.iter_mut().enumerate() {
+            let target = match track.destination {
+                Destination::Master => &mut *out,
+                Destination::Bus(b) => &mut self.buses[b].buffer[..out.len()],
+            };
+            active += (track.state() == TrackState::Active) as u32;
+            if track.process(target, self.frame, any_solo, self.fill) == BlockOutcome::Underrun {
+                self.stats.record_underrun(i);
+            }
+        }
+        active
+    }
+
+    fn record_time(&mut self, started: Instant, active_tracks: u32) {
+        let elapsed_ns = started.elapsed().as_nanos() as u64;
+        let budget_ns = self.stats.budget().as_nanos() as u64;
+        let slow = elapsed_ns as f64 > budget_ns as f64 * self.config.slow_block_threshold as f64;
+        self.stats.record_block(elapsed_ns, slow);
+        if slow {
+            let _ = self.slow_log.push(SlowBlock {
+                position_frames: self.frame,
+                elapsed_ns,
+                budget_ns,
+                active_tracks,
+            });
+        }
+    }
+
+    fn seek_now(&mut self, frame: u64) {
+        self.frame = frame;
+        for track in &mut self.tracks {
+            track.seek(frame);
+        }
+        self.voices.seek(frame);
+    }
+
+    fn request(&mut self, action: Pending) {
+        match self.transport.request(action) {
+            Some(Pending::Seek(frame)) => self.seek_now(frame),
+            Some(Pending::Stop) => self.seek_now(0),
+            _ => {}
+        }
     }
 
     fn apply_commands(&mut self) {
@@ -175,6 +269,10 @@ impl Renderer {
                     }
                 }
                 Command::SetMasterGain { gain } => self.master_gain.set(gain),
+                Command::Play => self.transport.play(),
+                Command::Pause => self.request(Pending::Pause),
+                Command::Stop => self.request(Pending::Stop),
+                Command::Seek { frame } => self.request(Pending::Seek(frame)),
             }
         }
     }

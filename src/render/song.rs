@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use super::{EngineConfig, RenderMode, Renderer, RendererHandle};
+use super::transport::Transport;
+use super::{EngineConfig, RenderMode, RenderStats, Renderer, RendererHandle};
 use crate::dsp::{db_to_gain, Smoothed};
-use crate::mixer::{Bus, Channel, Destination, Fill, Track};
-use crate::source::{DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec, TrackReader};
+use crate::mixer::{Bus, Channel, Destination, Envelope, Fill, Track};
+use crate::source::{open_readers, DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec};
 use crate::voice::{VoiceError, VoiceHandle, VoiceSpec};
 
 /// One track of a song.
@@ -22,6 +23,8 @@ pub struct TrackSpec {
     pub start_seconds: f64,
     /// The bus it feeds (an index into [`Song::buses`]), or `None` for the master.
     pub bus: Option<usize>,
+    /// A gain curve over the song (take switching), or `None` for a constant gain.
+    pub envelope: Option<Envelope>,
 }
 
 impl TrackSpec {
@@ -33,6 +36,7 @@ impl TrackSpec {
             channel: Channel::default(),
             start_seconds: 0.0,
             bus: None,
+            envelope: None,
         }
     }
 }
@@ -82,12 +86,19 @@ pub struct Playback {
     pub handle: RendererHandle,
     /// The decoder threads; keep it alive while rendering.
     pub pool: DecodePool,
+    /// For each container read by a shared demuxer: the most packets ever queued for one of its
+    /// tracks (bounded by [`crate::source::packets::QUEUE_PACKETS`]).
+    pub demux_peaks: Vec<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+    /// Blocks slower than the threshold, for a control thread to log.
+    pub slow_blocks: rtrb::Consumer<super::SlowBlock>,
     /// Starts and stops voices, from any thread.
     pub voices: VoiceHandle,
 }
 
 /// Commands that may wait in the queue.
 const COMMAND_CAPACITY: usize = 1024;
+/// Slow blocks that may wait to be logged; more are counted but not logged.
+const SLOW_LOG_CAPACITY: usize = 256;
 
 impl Song {
     /// Opens every source (reporting the first error, before anything plays), starts the
@@ -104,15 +115,45 @@ impl Song {
                 "the song has no tracks and no voice events".into(),
             ));
         }
-        let mut readers: Vec<Box<dyn FrameReader>> = Vec::with_capacity(self.tracks.len());
-        for t in &self.tracks {
-            if t.bus.is_some_and(|b| b >= self.buses.len()) {
-                return Err(SongError::Invalid(format!(
-                    "track '{}' names a bus that does not exist",
-                    t.name
-                )));
-            }
-            readers.push(Box::new(TrackReader::open(&t.source, config.rate)?));
+        if let Some(t) = self
+            .tracks
+            .iter()
+            .find(|t| t.bus.is_some_and(|b| b >= self.buses.len()))
+        {
+            let name = &t.name;
+            return Err(SongError::Invalid(format!(
+                "track '{name}' names a bus that does not exist"
+            )));
+        }
+        let specs: Vec<SourceSpec> = self.tracks.iter().map(|t| t.source.clone()).collect();
+        let opened = open_readers(&specs, config.rate)?;
+        let readers = opened
+            .readers
+            .into_iter()
+            .map(|r| Box::new(r) as Box<dyn FrameReader>)
+            .collect();
+        let mut playback = self.start_with_readers(readers, config, mode, pool_config)?;
+        playback.demux_peaks = opened.demux_peaks;
+        Ok(playback)
+    }
+
+    /// Like [`Song::start`], but the tracks' frames come from `readers` (one per track, in
+    /// order, already producing stereo at the engine rate) instead of their `source`: for
+    /// generated audio, custom decoders and tests.
+    pub fn start_with_readers(
+        &self,
+        readers: Vec<Box<dyn FrameReader>>,
+        config: &EngineConfig,
+        mode: RenderMode,
+        pool_config: &PoolConfig,
+    ) -> Result<Playback, SongError> {
+        config.validate().map_err(SongError::Invalid)?;
+        if readers.len() != self.tracks.len() {
+            return Err(SongError::Invalid(format!(
+                "{} readers for {} tracks",
+                readers.len(),
+                self.tracks.len()
+            )));
         }
         let (pool, rings) = DecodePool::start(readers, pool_config)
             .map_err(|e| SongError::Invalid(format!("cannot start decoder threads: {e}")))?;
@@ -125,7 +166,9 @@ impl Song {
             .map(|(t, ring)| {
                 let start = (t.start_seconds.max(0.0) * config.rate as f64).round() as u64;
                 let dest = t.bus.map_or(Destination::Master, Destination::Bus);
-                Track::new(ring, t.channel, dest, start, ramp, any_solo)
+                let mut track = Track::new(ring, t.channel, dest, start, ramp, any_solo);
+                track.set_envelope(t.envelope.clone(), config.block_frames);
+                track
             })
             .collect();
         let buses = self
@@ -135,6 +178,7 @@ impl Song {
             .collect();
         let (voice_handle, voice_stage) = self.voices.start(config.rate)?;
         let (producer, consumer) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
+        let (slow_log, slow_blocks) = rtrb::RingBuffer::new(SLOW_LOG_CAPACITY);
         let renderer = Renderer {
             config: *config,
             fill: match mode {
@@ -145,14 +189,18 @@ impl Song {
             buses,
             master_gain: Smoothed::new(db_to_gain(self.master_gain_db), ramp),
             frame: 0,
+            transport: Transport::new(config.fade_frames()),
             commands: consumer,
-            stats: Arc::new(Default::default()),
+            stats: Arc::new(RenderStats::new(self.tracks.len(), config.block_budget())),
+            slow_log,
             voices: voice_stage,
         };
         Ok(Playback {
             renderer,
             handle: RendererHandle { commands: producer },
             pool,
+            demux_peaks: Vec::new(),
+            slow_blocks,
             voices: voice_handle,
         })
     }

@@ -19,9 +19,11 @@
 //! pan = 0.0
 //! mute = false
 //!
-//! [[track]]           # any number (a session needs a track or an event)
+//! [[track]]           # any number
 //! file = "stems/kick.flac"   # relative to the session file
-//! name = "kick"              # default: the file's name without extension
+//! track = 2                  # which track of the file (1-based, as `tutti info` shows);
+//!                            # default: its first audio track
+//! name = "kick"              # default: the file's name (and track number)
 //! gain_db = -2.0             # default 0
 //! pan = -0.2                 # -1 (left) ..= 1 (right); default 0
 //! mute = false
@@ -29,7 +31,14 @@
 //! start = 0.5                # seconds, or "1:30", "2:45.5", "12.5s"; default 0
 //! bus = "drums"              # default: straight to the master
 //!
-//! [[event]]                  # optional, any number: voices on a timeline, sample-exact
+//! [[part]]            # any number: a part with alternate takes, one playing at a time
+//! name = "guitar"
+//! takes = [{ file = "song.mka", track = 3 }, { file = "song.mka", track = 4 }, { file = "alt.flac" }]
+//! switch_at = ["1:30", "2:45.5"]   # a take is picked again at each of these times
+//! crossfade_ms = 10                # equal-power crossfade starting at each switch; default 10
+//! gain_db = 0.0                    # and pan, mute, solo, bus, as for a track
+//!
+//! [[event]]                  # any number: voices on a timeline, sample-exact
 //! at = "2.5s"                # 2.5, "2.5s", "1:30", "96000smp" (frames) or "8b" (beats)
 //! sample = "bd:3"            # the 4th file of samples/bd (wrapping); or synth = "saw" (sine,
 //!                            #   saw, square, triangle, noise, pink) with freq = 440.0
@@ -51,18 +60,31 @@
 //! resonance = 0.2            #   0 ..= 1
 //! ```
 //!
-//! An unknown key, a value out of range, a bus that does not exist or a session with neither
-//! tracks nor events is an error that names the file (and the line, where TOML knows it). A
-//! sample name missing from the folder is a warning, and that event is skipped.
+//! Each render picks one take per part and segment from a seed (`--seed N`; the same seed gives
+//! the same bytes). At a switch from take A to take B, the output from the switch time `s` on is
+//! `A·cos(x·π/2) + B·sin(x·π/2)` with `x` going from 0 to 1 over the crossfade.
+//!
+//! **Embedded sessions.** A Matroska song may carry its session as an attachment named
+//! `tutti.toml` (`tutti pack` makes one). There, `file` may be left out: it defaults to the song
+//! itself, so `track = 3` means the song's third track; other files are relative to the song's
+//! folder.
+//!
+//! At least one track, part or event is required. An unknown key, a value out of range, a bus or
+//! take that does not exist is an error that names the file (and the line, where TOML knows it).
+//! A sample name missing from the `samples` folder is a warning, and that event is skipped.
 
 mod events;
 mod model;
+mod parts;
 mod time;
 
 use std::path::{Path, PathBuf};
 
 pub use events::{parse_event_time, At, EventEntry, TempoEntry};
-pub use model::{BusEntry, EngineEntry, MasterEntry, Session, TrackEntry};
+pub use model::{
+    BusEntry, EngineEntry, MasterEntry, MixEntry, PartEntry, Session, SourceEntry, TrackEntry,
+};
+pub use parts::{plan_takes, PartPlan};
 pub use time::parse_time;
 
 /// Why a session could not be loaded.
@@ -109,8 +131,44 @@ impl Session {
 
     /// Parses and validates session text; `path` names it in errors and anchors relative files.
     pub fn parse(text: &str, path: &Path) -> Result<Session, SessionError> {
+        Self::parse_in(text, path, None)
+    }
+
+    /// Reads the session embedded in a container (an attachment named `tutti.toml`), if it has
+    /// one. Its files default to the container itself and are relative to its folder.
+    pub fn from_container(container: &Path) -> Result<Option<Session>, SessionError> {
+        let invalid = |message: String| SessionError::Invalid {
+            path: container.to_path_buf(),
+            message,
+        };
+        let bytes = crate::source::attachment(container, EMBEDDED_NAME)
+            .map_err(|e| invalid(e.to_string()))?;
+        let Some(bytes) = bytes else { return Ok(None) };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| invalid(format!("{EMBEDDED_NAME} is not UTF-8 text")))?;
+        let label = PathBuf::from(format!("{}:{EMBEDDED_NAME}", container.display()));
+        Self::parse_in(&text, &label, Some(container)).map(Some)
+    }
+
+    /// Parses a session as if it were embedded in `container` (its files default to it).
+    pub fn parse_embedded(
+        text: &str,
+        path: &Path,
+        container: &Path,
+    ) -> Result<Session, SessionError> {
+        Self::parse_in(text, path, Some(container))
+    }
+
+    fn parse_in(
+        text: &str,
+        path: &Path,
+        container: Option<&Path>,
+    ) -> Result<Session, SessionError> {
         let mut session: Session = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
-        session.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        session.path = path.to_path_buf();
+        session.container = container.map(Path::to_path_buf);
+        let anchor = container.unwrap_or(path);
+        session.base_dir = anchor.parent().map(Path::to_path_buf).unwrap_or_default();
         session
             .validate()
             .map_err(|message| SessionError::Invalid {
@@ -120,6 +178,9 @@ impl Session {
         Ok(session)
     }
 }
+
+/// The attachment name of a session embedded in a container.
+pub const EMBEDDED_NAME: &str = "tutti.toml";
 
 fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> SessionError {
     let offset = e.span().map_or(0, |s| s.start);

@@ -1,18 +1,16 @@
-//! The session's TOML model and its conversion to a [`Song`].
+//! The session's TOML model and its validation.
 
 use std::path::PathBuf;
 
 use serde::Deserialize;
 
 use super::time::Seconds;
-use crate::mixer::Channel;
-use crate::render::{BusSpec, EngineConfig, Song, TrackSpec};
-use crate::source::SourceSpec;
+use crate::render::EngineConfig;
 
 /// Gains beyond this many dB are taken for a mistake.
 const MAX_GAIN_DB: f32 = 48.0;
-/// Starts later than a day are taken for a mistake.
-const MAX_START_SECONDS: f64 = 86_400.0;
+/// Starts and switch points later than a day are taken for a mistake.
+const MAX_SECONDS: f64 = 86_400.0;
 
 /// A whole session file.
 #[derive(Debug, Clone, Deserialize)]
@@ -30,6 +28,9 @@ pub struct Session {
     /// Tracks.
     #[serde(default, rename = "track")]
     pub tracks: Vec<TrackEntry>,
+    /// Parts with alternate takes.
+    #[serde(default, rename = "part")]
+    pub parts: Vec<PartEntry>,
     /// A Dirt-Samples-style folder for `[[event]]` samples, relative to the session file.
     pub samples: Option<PathBuf>,
     /// The tempo for event times in beats (default 120 bpm).
@@ -37,9 +38,15 @@ pub struct Session {
     /// The timeline of voice events.
     #[serde(default, rename = "event")]
     pub events: Vec<super::events::EventEntry>,
+    /// The session file (or the container that embeds it), for messages.
+    #[serde(skip)]
+    pub path: PathBuf,
     /// The folder that relative file names start from (the session file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// For a session embedded in a container: the container, which files default to.
+    #[serde(skip)]
+    pub container: Option<PathBuf>,
 }
 
 /// `[engine]`.
@@ -97,13 +104,42 @@ pub struct BusEntry {
     pub mute: bool,
 }
 
+/// Where audio comes from: a file, a track of a container, or both.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    /// The audio file, relative to the session file. In a session embedded in a container it
+    /// defaults to the container itself.
+    pub file: Option<PathBuf>,
+    /// The track of the file (1-based, as `tutti info` numbers them); default: its first audio
+    /// track.
+    pub track: Option<usize>,
+}
+
+/// The mixer settings shared by tracks and parts.
+#[derive(Debug, Clone, Default)]
+pub struct MixEntry {
+    /// Gain in dB.
+    pub gain_db: f32,
+    /// Pan, −1 ..= 1.
+    pub pan: f32,
+    /// Muted.
+    pub mute: bool,
+    /// Soloed.
+    pub solo: bool,
+    /// The bus it feeds.
+    pub bus: Option<String>,
+}
+
 /// One `[[track]]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrackEntry {
-    /// The audio file, relative to the session file.
-    pub file: PathBuf,
-    /// A name; defaults to the file's stem.
+    /// The audio file (see [`SourceEntry::file`]).
+    pub file: Option<PathBuf>,
+    /// The file's track (see [`SourceEntry::track`]).
+    pub track: Option<usize>,
+    /// A name; defaults to the file's stem (and track number).
     pub name: Option<String>,
     /// Gain in dB.
     #[serde(default)]
@@ -117,26 +153,92 @@ pub struct TrackEntry {
     /// Soloed.
     #[serde(default)]
     pub solo: bool,
+    /// The bus it feeds.
+    pub bus: Option<String>,
     /// Start time in seconds.
     #[serde(default)]
     pub start: Seconds,
-    /// The bus it feeds.
-    pub bus: Option<String>,
 }
 
 impl TrackEntry {
-    /// The track's name: its `name`, or its file's stem.
-    pub fn display_name(&self) -> String {
-        self.name.clone().unwrap_or_else(|| {
-            self.file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "track".into())
-        })
+    /// Where its audio comes from.
+    pub fn source(&self) -> SourceEntry {
+        SourceEntry {
+            file: self.file.clone(),
+            track: self.track,
+        }
+    }
+
+    /// Its mixer settings.
+    pub fn mix(&self) -> MixEntry {
+        MixEntry {
+            gain_db: self.gain_db,
+            pan: self.pan,
+            mute: self.mute,
+            solo: self.solo,
+            bus: self.bus.clone(),
+        }
     }
 }
 
-fn check_channel(what: &str, gain_db: f32, pan: f32) -> Result<(), String> {
+/// One `[[part]]`: a song part with alternate takes, one of which plays at a time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartEntry {
+    /// The part's name.
+    pub name: String,
+    /// Gain in dB.
+    #[serde(default)]
+    pub gain_db: f32,
+    /// Pan, −1 ..= 1.
+    #[serde(default)]
+    pub pan: f32,
+    /// Muted.
+    #[serde(default)]
+    pub mute: bool,
+    /// Soloed.
+    #[serde(default)]
+    pub solo: bool,
+    /// The bus it feeds.
+    pub bus: Option<String>,
+    /// The candidate takes.
+    pub takes: Vec<SourceEntry>,
+    /// Times at which a take is picked again.
+    #[serde(default)]
+    pub switch_at: Vec<Seconds>,
+    /// Length of the equal-power crossfade at a switch, in milliseconds.
+    #[serde(default = "default_crossfade_ms")]
+    pub crossfade_ms: f64,
+}
+
+fn default_crossfade_ms() -> f64 {
+    10.0
+}
+
+impl PartEntry {
+    /// Its mixer settings.
+    pub fn mix(&self) -> MixEntry {
+        MixEntry {
+            gain_db: self.gain_db,
+            pan: self.pan,
+            mute: self.mute,
+            solo: self.solo,
+            bus: self.bus.clone(),
+        }
+    }
+}
+
+fn check_mix(what: &str, mix: &MixEntry, buses: &[BusEntry]) -> Result<(), String> {
+    check_gain_pan(what, mix.gain_db, mix.pan)?;
+    match &mix.bus {
+        Some(bus) if !buses.iter().any(|b| &b.name == bus) => {
+            Err(format!("{what}: unknown bus '{bus}'"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_gain_pan(what: &str, gain_db: f32, pan: f32) -> Result<(), String> {
     if !gain_db.is_finite() || gain_db.abs() > MAX_GAIN_DB {
         return Err(format!(
             "{what}: gain_db {gain_db} is out of range (-{MAX_GAIN_DB} to {MAX_GAIN_DB})"
@@ -158,76 +260,94 @@ impl Session {
         }
     }
 
+    /// The file a source entry reads: its `file` relative to the session, or the container.
+    pub fn source_path(&self, source: &SourceEntry) -> Option<PathBuf> {
+        match &source.file {
+            Some(f) => Some(self.base_dir.join(f)),
+            None => self.container.clone(),
+        }
+    }
+
+    /// A track's name: its `name`, or its file's stem (with the track number, if any).
+    pub fn track_name(&self, t: &TrackEntry) -> String {
+        if let Some(n) = &t.name {
+            return n.clone();
+        }
+        let stem = self
+            .source_path(&t.source())
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "track".into());
+        match t.track {
+            Some(n) => format!("{stem}:{n}"),
+            None => stem,
+        }
+    }
+
     pub(super) fn validate(&self) -> Result<(), String> {
         self.engine_config().validate()?;
-        if self.tracks.is_empty() && self.events.is_empty() {
-            return Err("the session has no [[track]] and no [[event]]".into());
+        if self.tracks.is_empty() && self.parts.is_empty() && self.events.is_empty() {
+            return Err("the session has no [[track]] and no [[part]] (nor any [[event]])".into());
         }
         self.validate_events()?;
-        check_channel("[master]", self.master.gain_db, 0.0)?;
+        check_gain_pan("[master]", self.master.gain_db, 0.0)?;
         for (i, b) in self.buses.iter().enumerate() {
-            check_channel(&format!("bus '{}'", b.name), b.gain_db, b.pan)?;
+            check_gain_pan(&format!("bus '{}'", b.name), b.gain_db, b.pan)?;
             if self.buses[..i].iter().any(|o| o.name == b.name) {
                 return Err(format!("bus '{}' is defined twice", b.name));
             }
         }
         for t in &self.tracks {
-            let what = format!("track '{}'", t.display_name());
-            check_channel(&what, t.gain_db, t.pan)?;
-            if !(0.0..=MAX_START_SECONDS).contains(&t.start.0) {
+            let what = format!("track '{}'", self.track_name(t));
+            check_mix(&what, &t.mix(), &self.buses)?;
+            self.check_source(&what, &t.source())?;
+            if !(0.0..=MAX_SECONDS).contains(&t.start.0) {
                 return Err(format!(
-                    "{what}: start {} s is out of range (0 to {MAX_START_SECONDS})",
+                    "{what}: start {} s is out of range (0 to {MAX_SECONDS})",
                     t.start.0
                 ));
             }
-            if let Some(bus) = &t.bus {
-                if !self.buses.iter().any(|b| &b.name == bus) {
-                    return Err(format!("{what}: unknown bus '{bus}'"));
-                }
-            }
+        }
+        for p in &self.parts {
+            self.check_part(p)?;
         }
         Ok(())
     }
 
-    /// The song this session describes; bus names become indices here.
-    pub fn to_song(&self) -> Song {
-        let tracks = self
-            .tracks
-            .iter()
-            .map(|t| TrackSpec {
-                name: t.display_name(),
-                source: SourceSpec::File(self.base_dir.join(&t.file)),
-                channel: Channel {
-                    gain_db: t.gain_db,
-                    pan: t.pan,
-                    mute: t.mute,
-                    solo: t.solo,
-                },
-                start_seconds: t.start.0,
-                bus: t
-                    .bus
-                    .as_ref()
-                    .and_then(|name| self.buses.iter().position(|b| &b.name == name)),
-            })
-            .collect();
-        let buses = self
-            .buses
-            .iter()
-            .map(|b| BusSpec {
-                name: b.name.clone(),
-                channel: Channel {
-                    gain_db: b.gain_db,
-                    pan: b.pan,
-                    mute: b.mute,
-                    solo: false,
-                },
-            })
-            .collect();
-        Song {
-            tracks,
-            buses,
-            master_gain_db: self.master.gain_db,
-            voices: self.voice_spec(),
+    fn check_source(&self, what: &str, s: &SourceEntry) -> Result<(), String> {
+        if s.file.is_none() && self.container.is_none() {
+            return Err(format!("{what}: needs a file"));
         }
+        if s.track == Some(0) {
+            return Err(format!("{what}: tracks are numbered from 1"));
+        }
+        Ok(())
+    }
+
+    fn check_part(&self, p: &PartEntry) -> Result<(), String> {
+        let what = format!("part '{}'", p.name);
+        check_mix(&what, &p.mix(), &self.buses)?;
+        if p.takes.is_empty() {
+            return Err(format!("{what}: has no takes"));
+        }
+        for (i, t) in p.takes.iter().enumerate() {
+            self.check_source(&format!("{what} take {}", i + 1), t)?;
+        }
+        if !(p.crossfade_ms > 0.0 && p.crossfade_ms <= 10_000.0) {
+            return Err(format!(
+                "{what}: crossfade_ms {} is out of range (above 0, up to 10000)",
+                p.crossfade_ms
+            ));
+        }
+        let mut last = 0.0;
+        for s in &p.switch_at {
+            if s.0 * 1000.0 < last * 1000.0 + p.crossfade_ms || s.0 > MAX_SECONDS {
+                return Err(format!(
+                    "{what}: switch_at {} s must come after the previous switch (or the start) by more than the crossfade",
+                    s.0
+                ));
+            }
+            last = s.0;
+        }
+        Ok(())
     }
 }

@@ -26,7 +26,7 @@ pan = -0.5
     )
     .unwrap();
     assert_eq!(s.engine_config().rate, 44100);
-    let song = s.to_song();
+    let song = s.to_song(1).unwrap();
     assert_eq!(song.tracks[0].name, "kick");
     assert_eq!(song.tracks[0].bus, Some(0));
     assert_eq!(song.tracks[0].start_seconds, 1.5);
@@ -61,7 +61,7 @@ fn bad_values_are_rejected() {
             "[[track]]\nfile=\"a.wav\"\nbus = \"nope\"",
             "unknown bus 'nope'",
         ),
-        ("", "no [[track]]"),
+        ("", "no [[track]] and no [[part]]"),
         ("[[track]]\nfile=\"a.wav\"\nstart = \"1:99\"", "not a time"),
     ] {
         let err = parse(body).unwrap_err().to_string();

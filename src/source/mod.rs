@@ -1,31 +1,45 @@
 //! Sources: where a track's audio comes from, decoded off the audio thread into lock-free rings.
 //!
-//! A [`TrackReader`] turns a file (or in-memory audio) into stereo frames at the engine rate:
-//! decode with symphonia ([`FileDecoder`]), fold channels to stereo ([`StereoMap`]) and resample
-//! with rubato ([`StreamResampler`]). The [`DecodePool`] runs every track's reader on a few shared
+//! A [`TrackReader`] turns a file, a track of a container, or in-memory audio into stereo frames
+//! at the engine rate: read packets ([`packets`]: a track's own reader, or a container's shared
+//! demuxer), decode with symphonia ([`TrackDecoder`]), fold channels to stereo ([`StereoMap`])
+//! and resample with rubato ([`StreamResampler`]). The [`DecodePool`] runs every track's reader on a few shared
 //! threads and pushes the frames into one bounded SPSC ring per track; a full ring makes its
 //! reader wait, so nothing is ever dropped and memory stays bounded.
 
 mod channels;
-mod file;
+mod decoder;
+mod info;
+mod matroska;
 mod mp4_edit;
+pub mod packets;
 mod pool;
 mod reader;
 mod resample;
+pub mod ring;
 
 use std::path::{Path, PathBuf};
 
 pub use channels::StereoMap;
-pub use file::{decode_file, probe, FileDecoder, MediaInfo, TrackInfo};
+pub use decoder::{decode_file, TrackDecoder};
+pub use info::{attachment, probe, MediaInfo, TrackInfo};
 pub use pool::{DecodePool, PoolConfig};
-pub use reader::{FrameReader, TrackReader};
+pub use reader::{open_readers, FrameReader, OpenedSources, TrackReader};
 pub use resample::StreamResampler;
 
 /// Where a track's audio comes from.
 #[derive(Debug, Clone)]
 pub enum SourceSpec {
-    /// An audio file (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A).
+    /// The first audio track of a file (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC/M4A, Matroska).
     File(PathBuf),
+    /// Track `number` (1-based, in file order, as `tutti info` shows it) of a file, typically a
+    /// Matroska container holding many tracks.
+    Track {
+        /// The file.
+        path: PathBuf,
+        /// The track's number.
+        number: usize,
+    },
     /// Audio already in memory: interleaved samples with their channel count and rate.
     Memory {
         /// Interleaved samples.
@@ -57,6 +71,16 @@ pub enum SourceError {
         /// What is unsupported.
         reason: String,
     },
+    /// The file has no track with that number.
+    #[error("{}: track {number} does not exist (the file has {count} tracks)", path.display())]
+    NoTrack {
+        /// The file.
+        path: PathBuf,
+        /// The number asked for.
+        number: usize,
+        /// How many tracks there are.
+        count: usize,
+    },
     /// The file has no audio track.
     #[error("{}: no audio track", path.display())]
     NoAudio {
@@ -71,6 +95,16 @@ pub enum SourceError {
         /// What is wrong.
         reason: String,
     },
+}
+
+impl SourceSpec {
+    /// The file this source reads, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            SourceSpec::File(p) | SourceSpec::Track { path: p, .. } => Some(p),
+            SourceSpec::Memory { .. } => None,
+        }
+    }
 }
 
 impl SourceError {

@@ -261,7 +261,8 @@ fn list_folders(root: &Path) -> Result<Vec<(String, Vec<PathBuf>)>, LibraryError
 }
 
 fn load_file(path: &Path, engine_rate: u32) -> Result<Sample, String> {
-    let (samples, channels, rate) = decode_file(path).map_err(|e: SourceError| e.to_string())?;
+    let (samples, channels, rate) =
+        decode_file(path, None).map_err(|e: SourceError| e.to_string())?;
     Sample::new(&samples, channels, rate, engine_rate)
         .map_err(|e| format!("{}: {e}", path.display()))
 }

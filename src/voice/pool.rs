@@ -106,6 +106,17 @@ impl VoiceStage {
         idle.then_some(self.last_end_frame)
     }
 
+    /// Moves to song frame `frame` (a transport seek or stop): sounding voices fade out and the
+    /// timeline resumes at its first event at or after `frame`. Events sent through the handles
+    /// keep their frames.
+    // audio thread: no alloc, lock, I/O or print
+    pub fn seek(&mut self, frame: u64) {
+        for v in self.voices.iter_mut() {
+            v.fade(self.steal_fade_frames);
+        }
+        self.cursor = self.timeline.partition_point(|e| e.at < frame);
+    }
+
     /// Adds this block's voices into `out` (interleaved stereo covering song frames
     /// `block_start .. block_start + out.len() / 2`). Every event is applied on its own frame:
     /// the block is split there. With no voice sounding and no event due, it returns at once.

@@ -1,56 +1,12 @@
-//! Raw audio to a byte stream (stdout): interleaved stereo `f32le`, and a loop that pulls blocks
-//! from the renderer paced to real time.
+//! A stream paced to a wall clock shared with its caller: song frame `n` is written no earlier
+//! than `start + n / rate` (minus a small lead), and it stops after a set number of frames. Used
+//! by `tutti serve`, whose OSC timestamps are mapped to frames through the same clock.
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{BlockSink, OutputError};
 use crate::render::Renderer;
-
-/// Writes blocks as raw interleaved little-endian 32-bit floats, flushing after every block so a
-/// reader gets them at once.
-pub struct StdoutSink<W: Write> {
-    out: W,
-    bytes: Vec<u8>,
-}
-
-impl StdoutSink<std::io::Stdout> {
-    /// A sink on the process's standard output.
-    pub fn stdout() -> Self {
-        Self::new(std::io::stdout())
-    }
-}
-
-impl<W: Write> StdoutSink<W> {
-    /// A sink on any writer.
-    pub fn new(out: W) -> Self {
-        Self {
-            out,
-            bytes: Vec::new(),
-        }
-    }
-
-    /// The writer back.
-    pub fn into_inner(self) -> W {
-        self.out
-    }
-}
-
-impl<W: Write> BlockSink for StdoutSink<W> {
-    fn write_block(&mut self, interleaved: &[f32]) -> Result<(), OutputError> {
-        self.bytes.clear();
-        self.bytes
-            .extend(interleaved.iter().flat_map(|s| s.to_le_bytes()));
-        let error = |source| OutputError::Write {
-            path: PathBuf::from("<stdout>"),
-            source,
-        };
-        self.out.write_all(&self.bytes).map_err(error)?;
-        self.out.flush().map_err(error)
-    }
-}
 
 /// How [`render_paced`] runs.
 #[derive(Debug, Clone, Copy)]
@@ -98,20 +54,4 @@ pub fn render_paced(
         written += frames as u64;
     }
     Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writes_little_endian_floats() {
-        let mut sink = StdoutSink::new(Vec::new());
-        sink.write_block(&[1.0, -0.5]).unwrap();
-        let bytes = sink.into_inner();
-        assert_eq!(
-            bytes,
-            [1.0f32.to_le_bytes(), (-0.5f32).to_le_bytes()].concat()
-        );
-    }
 }
