@@ -308,3 +308,48 @@ fn one_shots_from_another_thread_play_over_a_stem() {
     );
     assert_eq!(p.voices.stats().ended(), 1);
 }
+
+#[test]
+fn a_transport_seek_replays_the_timeline_from_there() {
+    use tutti::voice::TimelineEvent;
+    let stem: std::sync::Arc<[f32]> = vec![0.0f32; 4 * RATE as usize].into();
+    let mut song = tutti::render::Song::default();
+    song.tracks.push(tutti::render::TrackSpec::new(
+        "stem",
+        tutti::source::SourceSpec::Memory {
+            samples: stem,
+            channels: 2,
+            rate: RATE,
+        },
+    ));
+    let event = |seconds: f64| TimelineEvent {
+        at: EventTime::Seconds(seconds),
+        sample: Some("dc".into()),
+        params: VoiceParams::sample(tutti::voice::SampleId(0)),
+    };
+    song.voices = tutti::voice::VoiceSpec {
+        memory_samples: vec![mono("dc", dc(100))],
+        events: vec![event(0.1), event(0.5), event(1.0)],
+        ..Default::default()
+    };
+    let mut p = song
+        .start(
+            &tutti::render::EngineConfig::default(),
+            tutti::render::RenderMode::Offline,
+            &Default::default(),
+        )
+        .unwrap();
+    render(&mut p, RATE as usize * 6 / 10);
+    assert_eq!(p.voices.stats().started(), 2);
+    p.handle
+        .send(tutti::render::Command::Seek {
+            frame: RATE as u64 / 20,
+        })
+        .unwrap();
+    render(&mut p, RATE as usize * 3 / 2);
+    assert_eq!(
+        p.voices.stats().started(),
+        5,
+        "0.1 s, 0.5 s and 1.0 s play again after seeking to 0.05 s"
+    );
+}
