@@ -29,6 +29,7 @@ struct Counts {
     malformed: AtomicU64,
     unknown: AtomicU64,
     ignored: AtomicU64,
+    dropped: AtomicU64,
 }
 
 /// The wall clock of song frame 0, as both an `Instant` and a `SystemTime`.
@@ -157,11 +158,12 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
 fn report(counts: &Counts, voices: &VoiceHandle) {
     let s = voices.stats();
     eprintln!(
-        "tutti serve: {} played, {} malformed, {} unknown sound, {} ignored; {} voices started, {} stolen, {} late",
+        "tutti serve: {} played, {} malformed, {} unknown sound, {} ignored, {} dropped (queue full); {} voices started, {} stolen, {} late",
         counts.played.load(Ordering::Relaxed),
         counts.malformed.load(Ordering::Relaxed),
         counts.unknown.load(Ordering::Relaxed),
         counts.ignored.load(Ordering::Relaxed),
+        counts.dropped.load(Ordering::Relaxed) + s.dropped(),
         s.started(),
         s.stolen(),
         s.late()
@@ -284,6 +286,9 @@ impl Context<'_> {
             .play(EventTime::Frames(frame), &event.to_params(sound))
         {
             Ok(_) => self.counts.played.fetch_add(1, Ordering::Relaxed),
+            Err(tutti::voice::VoiceError::QueueFull(_)) => {
+                self.counts.dropped.fetch_add(1, Ordering::Relaxed)
+            }
             Err(_) => self.counts.malformed.fetch_add(1, Ordering::Relaxed),
         };
     }
