@@ -5,7 +5,8 @@
 //!
 //! Modules, from the top down (dependencies only point down this list):
 //! - [`session`]: the TOML session model, validated at load, turned into a [`render::Song`];
-//! - [`output`]: offline files and sinks that pull blocks from the renderer;
+//! - [`osc`]: live control over OSC, driving a [`render::Engine`];
+//! - [`output`]: offline files, streams and the sound card, pulling blocks from the renderer;
 //! - [`render`]: the renderer, its commands, stats, and how a song is started;
 //! - [`mixer`]: tracks, buses and the mixing core;
 //! - [`voice`]: samples and synth notes from a preallocated pool, scheduled sample-exactly from
@@ -33,6 +34,7 @@
 
 pub mod dsp;
 pub mod mixer;
+pub mod osc;
 pub mod output;
 pub mod render;
 pub mod session;

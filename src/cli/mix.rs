@@ -12,53 +12,120 @@ use super::info::format_duration;
 use super::{progress, CliError, MixArgs, OutputArgs, RenderArgs, TakeArgs};
 
 pub(super) fn mix(args: MixArgs) -> Result<(), CliError> {
-    if let [input] = args.inputs.as_slice() {
-        if let Some(session) = embedded_session(input, &args.takes)? {
-            if !args.tracks.is_empty() || !args.gains.is_empty() {
-                return Err(format!("{}: --tracks and --gain do not apply to its embedded session (add --no-session)", input.display()).into());
-            }
-            return render_session(&session, Some(args.rate), &args.takes, &args.output);
+    let request = SongRequest {
+        inputs: &args.inputs,
+        tracks: &args.tracks,
+        gains: &args.gains,
+        takes: &args.takes,
+        rate: Some(args.rate),
+        block: args.output.block,
+        quiet: args.output.quiet,
+    };
+    let (song, config) = load_song(&request)?;
+    finish_render(&song, &config, &args.takes, &args.output)
+}
+
+pub(super) fn render(args: RenderArgs) -> Result<(), CliError> {
+    let request = SongRequest {
+        inputs: std::slice::from_ref(&args.session),
+        tracks: &[],
+        gains: &[],
+        takes: &args.takes,
+        rate: args.rate,
+        block: args.output.block,
+        quiet: args.output.quiet,
+    };
+    let (song, config) = load_song(&request)?;
+    finish_render(&song, &config, &args.takes, &args.output)
+}
+
+/// Renders unless only `--list-takes` was asked for.
+fn finish_render(
+    song: &Song,
+    config: &EngineConfig,
+    takes: &TakeArgs,
+    out: &OutputArgs,
+) -> Result<(), CliError> {
+    if takes.list_takes && out.output.is_none() {
+        return Ok(());
+    }
+    render_song(song, config, out)
+}
+
+/// What to play, as the commands' arguments give it.
+pub(super) struct SongRequest<'a> {
+    /// Files, containers, or one session.
+    pub inputs: &'a [PathBuf],
+    /// `--tracks`.
+    pub tracks: &'a [usize],
+    /// `--gain`.
+    pub gains: &'a [(usize, f32)],
+    /// `--seed`, `--list-takes`, `--no-session`.
+    pub takes: &'a TakeArgs,
+    /// `--rate`, overriding a session's.
+    pub rate: Option<u32>,
+    /// `--block`, overriding a session's.
+    pub block: Option<usize>,
+    /// `-q`.
+    pub quiet: bool,
+}
+
+/// The song and engine settings a request describes: one session (a TOML file, or the one a
+/// single Matroska song embeds), or the inputs mixed at unity gain.
+pub(super) fn load_song(req: &SongRequest) -> Result<(Song, EngineConfig), CliError> {
+    let session = match req.inputs {
+        [one]
+            if one
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
+        {
+            Some(Session::load(one)?)
         }
+        [one] => embedded_session(one, req.takes)?,
+        _ => None,
+    };
+    if let Some(session) = session {
+        if !req.tracks.is_empty() || !req.gains.is_empty() {
+            return Err(format!(
+                "{}: --tracks and --gain do not apply to a session (add --no-session)",
+                req.inputs[0].display()
+            )
+            .into());
+        }
+        let mut config = session.engine_config();
+        config.rate = req.rate.unwrap_or(config.rate);
+        config.block_frames = req.block.unwrap_or(config.block_frames);
+        return Ok((session_song(&session, req.takes, req.quiet)?, config));
     }
     let mut song = Song::default();
-    for (i, path) in args.inputs.iter().enumerate() {
-        let gain_db = input_gain(&args, i + 1)?;
-        for mut track in input_tracks(path, &args.tracks)? {
+    for (i, path) in req.inputs.iter().enumerate() {
+        let gain_db = input_gain(req, i + 1)?;
+        for mut track in input_tracks(path, req.tracks)? {
             track.channel.gain_db = gain_db;
             song.tracks.push(track);
         }
     }
+    let defaults = EngineConfig::default();
     let config = EngineConfig {
-        rate: args.rate,
-        ..engine_with_block(EngineConfig::default(), &args.output)
+        rate: req.rate.unwrap_or(defaults.rate),
+        block_frames: req.block.unwrap_or(defaults.block_frames),
+        ..defaults
     };
-    render_song(&song, &config, &args.output)
+    Ok((song, config))
 }
 
-pub(super) fn render(args: RenderArgs) -> Result<(), CliError> {
-    let is_toml = args
-        .session
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-    let session = if is_toml {
-        Some(Session::load(&args.session)?)
-    } else {
-        embedded_session(&args.session, &args.takes)?
-    };
-    match session {
-        Some(session) => render_session(&session, args.rate, &args.takes, &args.output),
-        None => {
-            let song = Song {
-                tracks: input_tracks(&args.session, &[])?,
-                ..Song::default()
-            };
-            let config = EngineConfig {
-                rate: args.rate.unwrap_or(48_000),
-                ..engine_with_block(EngineConfig::default(), &args.output)
-            };
-            render_song(&song, &config, &args.output)
+/// A session's song, with its takes picked from `--seed` (or a random, printed seed).
+fn session_song(session: &Session, takes: &TakeArgs, quiet: bool) -> Result<Song, CliError> {
+    let seed = takes.seed.unwrap_or_else(random_seed);
+    if !session.parts.is_empty() && takes.seed.is_none() && !quiet {
+        eprintln!("takes picked with seed {seed} (--seed {seed} plays them again)");
+    }
+    if takes.list_takes {
+        for line in session.describe_takes(seed) {
+            println!("{line}");
         }
     }
+    Ok(session.to_song(seed)?)
 }
 
 /// The session embedded in `path`, unless `--no-session` (or the file is not a container).
@@ -77,30 +144,6 @@ fn embedded_session(path: &Path, takes: &TakeArgs) -> Result<Option<Session>, Cl
     Ok(Session::from_container(path)?)
 }
 
-/// Renders a session with its takes picked from `--seed` (or a random, printed seed).
-fn render_session(
-    session: &Session,
-    rate: Option<u32>,
-    takes: &TakeArgs,
-    out: &OutputArgs,
-) -> Result<(), CliError> {
-    let seed = takes.seed.unwrap_or_else(random_seed);
-    if !session.parts.is_empty() && takes.seed.is_none() && !out.quiet {
-        eprintln!("takes picked with seed {seed} (--seed {seed} plays them again)");
-    }
-    if takes.list_takes {
-        for line in session.describe_takes(seed) {
-            println!("{line}");
-        }
-        if out.output.is_none() {
-            return Ok(());
-        }
-    }
-    let mut config = engine_with_block(session.engine_config(), out);
-    config.rate = rate.unwrap_or(config.rate);
-    render_song(&session.to_song(seed)?, &config, out)
-}
-
 fn random_seed() -> u64 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -109,7 +152,7 @@ fn random_seed() -> u64 {
 }
 
 /// The gain `--gain` gives input `n` (1-based), checked.
-fn input_gain(args: &MixArgs, n: usize) -> Result<f32, CliError> {
+fn input_gain(args: &SongRequest, n: usize) -> Result<f32, CliError> {
     if let Some(&(bad, _)) = args.gains.iter().find(|(i, _)| *i > args.inputs.len()) {
         return Err(format!(
             "--gain {bad}=…: there are only {} inputs",
@@ -182,13 +225,6 @@ fn input_tracks(path: &Path, selected: &[usize]) -> Result<Vec<TrackSpec>, CliEr
             ))
         })
         .collect()
-}
-
-fn engine_with_block(config: EngineConfig, out: &OutputArgs) -> EngineConfig {
-    EngineConfig {
-        block_frames: out.block.unwrap_or(config.block_frames),
-        ..config
-    }
 }
 
 /// Renders `song` to the output file, with a progress bar and a summary unless quiet.

@@ -4,8 +4,11 @@ mod demo;
 mod info;
 mod mix;
 mod pack;
+mod play;
 mod progress;
 mod serve;
+#[cfg(feature = "device")]
+mod tui;
 
 use std::path::PathBuf;
 
@@ -36,6 +39,10 @@ enum Command {
     Render(RenderArgs),
     /// Pack stems and a session into one Matroska song (.mka), with ffmpeg.
     Pack(PackArgs),
+    /// Play in real time: to the sound card (feature `device`) or as a stream on stdout.
+    Play(PlayArgs),
+    /// List the sound card's output devices (feature `device`).
+    Devices,
     /// Show a file's format, codec, rate, channels, duration and tracks.
     Info(InfoArgs),
     /// Render a built-in demo song, made in code, to tutti-demo.wav (no input files needed).
@@ -150,6 +157,56 @@ struct RenderArgs {
 }
 
 #[derive(Args)]
+struct PlayArgs {
+    /// What to play: files, Matroska songs, or one session (TOML, or a song with an embedded
+    /// session).
+    #[arg(required = true, value_name = "SESSION|FILE")]
+    inputs: Vec<PathBuf>,
+    /// Write the stream to stdout instead of the sound card (for pipes, servers, containers).
+    #[arg(long)]
+    stdout: bool,
+    /// Stream format with --stdout.
+    #[arg(long, default_value = "f32le", value_name = "f32le|s16le|wav")]
+    format: tutti::output::StreamFormat,
+    /// With --stdout, run as fast as possible instead of in real time; the stream then holds
+    /// exactly the samples of the offline mix.
+    #[arg(long)]
+    no_pace: bool,
+    /// The output device (see `tutti devices`) [default: the system's default].
+    #[arg(long, value_name = "NAME")]
+    device: Option<String>,
+    /// Sound card buffer to ask for, in milliseconds.
+    #[arg(long, default_value_t = 20.0, value_name = "MS")]
+    latency_ms: f32,
+    /// Accept OSC control messages (/tutti/play, /tutti/seek f, …) on this UDP port.
+    #[arg(long, value_name = "PORT")]
+    osc: Option<u16>,
+    /// Address the OSC port binds to.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    osc_bind: std::net::IpAddr,
+    /// Print the render-time profile (p50/p99/max of the block budget, underruns, xruns) at exit.
+    #[arg(long)]
+    profile: bool,
+    /// Frames per render block: a power of two from 16 to 4096 [default: 128, or the session's].
+    #[arg(long, value_name = "N")]
+    block: Option<usize>,
+    /// Engine sample rate in Hz [default: 48000, or the session's].
+    #[arg(long, value_name = "HZ")]
+    rate: Option<u32>,
+    /// Play only these tracks of each multi-track input.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    tracks: Vec<usize>,
+    /// Gain of input N (1-based) in dB. Repeatable.
+    #[arg(long = "gain", value_name = "N=DB", value_parser = parse_gain)]
+    gains: Vec<(usize, f32)>,
+    #[command(flatten)]
+    takes: TakeArgs,
+    /// No status lines or terminal UI.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
 struct PackArgs {
     /// The stems, in track order (each file's first audio track becomes one track).
     #[arg(required = true, value_name = "STEM")]
@@ -209,6 +266,8 @@ pub fn run() -> Result<(), CliError> {
         Command::Mix(a) => mix::mix(a),
         Command::Render(a) => mix::render(a),
         Command::Pack(a) => pack::pack(a),
+        Command::Play(a) => play::play(a),
+        Command::Devices => play::devices(),
         Command::Info(a) => info::info(a),
         Command::Demo(a) => demo::demo(a),
         Command::Serve(a) => serve::serve(a),

@@ -58,6 +58,7 @@ pub struct Track {
     rejoining: bool,
     envelope: Option<Envelope>,
     envelope_gains: Vec<f32>,
+    level: (f32, f32),
 }
 
 impl Track {
@@ -86,6 +87,7 @@ impl Track {
             rejoining: false,
             envelope: None,
             envelope_gains: Vec::new(),
+            level: (0.0, 0.0),
         }
     }
 
@@ -103,6 +105,17 @@ impl Track {
     /// The track's state.
     pub fn state(&self) -> TrackState {
         self.state
+    }
+
+    /// True if the ring holds `frames` frames, or the decoder has ended (control side, before
+    /// rendering starts: used to pre-roll real-time playback).
+    pub fn is_primed(&self, frames: usize) -> bool {
+        self.ring.consumer.slots() / 2 >= frames || self.ring.link.end_pushed().is_some()
+    }
+
+    /// The (peak, RMS) of what the track played in its last block, after its gains.
+    pub fn level(&self) -> (f32, f32) {
+        self.level
     }
 
     /// Moves the track to song frame `song_frame`: its decoder is asked to restart there, and
@@ -129,6 +142,7 @@ impl Track {
         fill: Fill,
     ) -> BlockOutcome {
         let frames = out.len() / 2;
+        self.level = (0.0, 0.0);
         if self.state != TrackState::Active || self.start_frame >= block_start + frames as u64 {
             return BlockOutcome::Played;
         }
@@ -163,6 +177,7 @@ impl Track {
                     mix_into_enveloped(&mut out[a.len()..], b, gl, gr, env_b);
                 }
             }
+            self.level = level(a, b, self.gain_l.current(), self.gain_r.current(), envelope);
             chunk.commit_all();
             self.popped += take as u64 * 2;
         }
@@ -247,6 +262,20 @@ impl Track {
             self.popped += samples as u64;
         }
     }
+}
+
+/// Peak and RMS of a block in two slices, scaled by the larger channel gain (and the envelope,
+/// if constant; a crossfading envelope is taken at 1).
+// audio thread: no alloc, lock, I/O or print
+fn level(a: &[f32], b: &[f32], gain_l: f32, gain_r: f32, envelope: Option<f32>) -> (f32, f32) {
+    let gain = gain_l.max(gain_r) * envelope.unwrap_or(1.0);
+    let (mut peak, mut sum) = (0.0f32, 0.0f32);
+    for &s in a.iter().chain(b) {
+        peak = peak.max(s.abs());
+        sum += s * s;
+    }
+    let n = (a.len() + b.len()).max(1) as f32;
+    (peak * gain, (sum / n).sqrt() * gain)
 }
 
 /// Frames a track must have ready beyond what it owes before it rejoins after a seek.

@@ -3,6 +3,8 @@
 //! [`BlockSink`] (a file, or nothing for benchmarks); [`stream`] feeds a writer such as stdout,
 //! paced to real time or not; the sound card (feature `device`) pulls from its callback.
 
+#[cfg(feature = "device")]
+pub mod device;
 mod paced;
 mod stream;
 mod wav;
@@ -52,6 +54,9 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    /// The sound card refused or failed.
+    #[error("sound card: {0}")]
+    Device(String),
     /// The file type is not one tutti writes.
     #[error("{}: unsupported output type (tutti writes .wav)", path.display())]
     UnsupportedType {

@@ -167,6 +167,20 @@ impl Renderer {
         &self.voices
     }
 
+    /// Waits (up to `timeout`) until every track's ring holds `frames` frames or its decoder has
+    /// ended, so that real-time playback does not start with underruns. Returns false on timeout.
+    /// Call on the control thread before handing the renderer to a real-time output.
+    pub fn prime(&self, frames: usize, timeout: std::time::Duration) -> bool {
+        let started = Instant::now();
+        while !self.tracks.iter().all(|t| t.is_primed(frames)) {
+            if started.elapsed() > timeout {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        true
+    }
+
     /// True while the transport plays (not paused or stopped).
     pub fn is_playing(&self) -> bool {
         self.transport.playing
@@ -220,6 +234,8 @@ impl Renderer {
             if track.process(target, self.frame, any_solo, self.fill) == BlockOutcome::Underrun {
                 self.stats.record_underrun(i);
             }
+            let (peak, rms) = track.level();
+            self.stats.record_level(i, peak, rms);
         }
         active
     }
@@ -227,7 +243,9 @@ impl Renderer {
     fn record_time(&mut self, started: Instant, active_tracks: u32) {
         let elapsed_ns = started.elapsed().as_nanos() as u64;
         let budget_ns = self.stats.budget().as_nanos() as u64;
-        let slow = elapsed_ns as f64 > budget_ns as f64 * self.config.slow_block_threshold as f64;
+        // Offline renders wait for their decoders by design: only real time has slow blocks.
+        let slow = self.fill == Fill::NoWait
+            && elapsed_ns as f64 > budget_ns as f64 * self.config.slow_block_threshold as f64;
         self.stats.record_block(elapsed_ns, slow);
         if slow {
             let _ = self.slow_log.push(SlowBlock {

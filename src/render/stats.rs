@@ -2,7 +2,7 @@
 //! render times against their real-time budget (a lock-free histogram), underruns per track,
 //! device xruns, and the transport position.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Histogram resolution: one bucket per 0.1 % of the budget, up to 200 %; the last bucket holds
@@ -20,6 +20,8 @@ pub struct RenderStats {
     slow_blocks: AtomicU64,
     underruns: AtomicU64,
     track_underruns: Box<[AtomicU64]>,
+    track_peaks: Box<[AtomicU32]>,
+    track_rms: Box<[AtomicU32]>,
     xruns: AtomicU64,
     position_frames: AtomicU64,
     playing: AtomicBool,
@@ -54,6 +56,8 @@ impl RenderStats {
             slow_blocks: AtomicU64::new(0),
             underruns: AtomicU64::new(0),
             track_underruns: (0..tracks).map(|_| AtomicU64::new(0)).collect(),
+            track_peaks: (0..tracks).map(|_| AtomicU32::new(0)).collect(),
+            track_rms: (0..tracks).map(|_| AtomicU32::new(0)).collect(),
             xruns: AtomicU64::new(0),
             position_frames: AtomicU64::new(0),
             playing: AtomicBool::new(true),
@@ -88,6 +92,30 @@ impl RenderStats {
         if let Some(c) = self.track_underruns.get(track) {
             c.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Records a track's level in the last block (post-fader): its peak is kept until read.
+    // audio thread: no alloc, lock, I/O or print
+    pub fn record_level(&self, track: usize, peak: f32, rms: f32) {
+        // Non-negative floats order like their bit patterns.
+        if let (Some(p), Some(r)) = (self.track_peaks.get(track), self.track_rms.get(track)) {
+            p.fetch_max(peak.to_bits(), Ordering::Relaxed);
+            r.store(rms.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    /// Each track's peak since the last call (which resets it) and RMS of its last block.
+    pub fn take_levels(&self) -> Vec<(f32, f32)> {
+        self.track_peaks
+            .iter()
+            .zip(self.track_rms.iter())
+            .map(|(p, r)| {
+                (
+                    f32::from_bits(p.swap(0, Ordering::Relaxed)),
+                    f32::from_bits(r.load(Ordering::Relaxed)),
+                )
+            })
+            .collect()
     }
 
     /// Records a device xrun (reported by the sound card's driver).
