@@ -80,6 +80,12 @@ struct ServeArgs {
     /// Write the audio to stdout instead of the sound card.
     #[arg(long)]
     stdout: bool,
+    /// The output device (see `tutti devices`) [default: the system's default].
+    #[arg(long, value_name = "NAME")]
+    device: Option<String>,
+    /// Sound card buffer to ask for, in milliseconds (keep it below --latency).
+    #[arg(long, default_value_t = 20.0, value_name = "MS")]
+    buffer_ms: f32,
     /// Format of the stdout stream: f32le (interleaved stereo, little-endian 32-bit float),
     /// s16le (dithered) or wav (a header, then f32).
     #[arg(long, default_value = "f32le", value_name = "f32le|s16le|wav")]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rosc::{OscMessage, OscPacket, OscTime};
 use tutti::output::{render_paced, OutputError, Pacing, StreamSink};
-use tutti::render::{EngineConfig, RenderMode, Song};
+use tutti::render::{EngineConfig, Playback, RenderMode, Song};
 use tutti::source::PoolConfig;
 use tutti::voice::dirt::DirtPlay;
 use tutti::voice::{EventTime, Sound, VoiceConfig, VoiceHandle, VoiceSpec};
@@ -59,15 +59,57 @@ impl Clock {
 }
 
 pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
+    check(&args)?;
+    let config = EngineConfig {
+        rate: args.rate,
+        block_frames: args.block,
+        ..EngineConfig::default()
+    };
+    config.validate()?;
+    let playback = start_song(&args, &config)?;
+    let socket = UdpSocket::bind((args.bind.as_str(), args.port))
+        .map_err(|e| format!("serve: cannot bind udp {}:{}: {e}", args.bind, args.port))?;
+    socket.set_read_timeout(Some(Duration::from_millis(50)))?;
+    let local = socket.local_addr()?;
+    let samples = playback.voices.library().names().len();
+    eprintln!("tutti serve: listening for /dirt/play on udp://{local} ({samples} sample folders, {} Hz, latency {} s)", args.rate, args.latency);
+    let stop = Arc::new(AtomicBool::new(false));
+    let counts = Arc::new(Counts::default());
+    let handle = playback.voices.clone();
+    let mut receiver = None;
+    let mut start_osc = |instant: Instant| -> std::io::Result<()> {
+        let clock = Clock {
+            instant,
+            system: SystemTime::now() - instant.elapsed(),
+            rate: config.rate as f64,
+            latency_frames: (args.latency * config.rate as f64).round() as u64,
+        };
+        let (handle, stop, counts) = (handle.clone(), stop.clone(), counts.clone());
+        let socket = socket.try_clone()?;
+        receiver = Some(
+            std::thread::Builder::new()
+                .name("tutti-osc".into())
+                .spawn(move || receive(&socket, &handle, clock, &counts, &stop))?,
+        );
+        Ok(())
+    };
+    let result = if args.stdout {
+        to_stdout(playback, &args, &mut start_osc, &stop)
+    } else {
+        to_device(playback, &args, &mut start_osc, &stop)
+    };
+    stop.store(true, Ordering::Relaxed);
+    if let Some(r) = receiver {
+        let _ = r.join();
+    }
+    report(&counts, &handle);
+    result
+}
+
+fn check(args: &ServeArgs) -> Result<(), CliError> {
     if !args.dirt {
         return Err(
             "serve: only --dirt (SuperDirt's /dirt/play protocol) is implemented; add --dirt"
-                .into(),
-        );
-    }
-    if !args.stdout {
-        return Err(
-            "serve: sound-card output is not built in this version; use --stdout --format f32le"
                 .into(),
         );
     }
@@ -78,12 +120,11 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
         )
         .into());
     }
-    let config = EngineConfig {
-        rate: args.rate,
-        block_frames: args.block,
-        ..EngineConfig::default()
-    };
-    config.validate()?;
+    Ok(())
+}
+
+/// A song of live voices only.
+fn start_song(args: &ServeArgs, config: &EngineConfig) -> Result<Playback, CliError> {
     let voices = VoiceSpec {
         config: VoiceConfig {
             max_voices: args.max_voices.max(1),
@@ -97,54 +138,36 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
         voices,
         ..Song::default()
     };
-    let mut playback = song.start(
-        &config,
-        RenderMode::RealTime,
-        &PoolConfig {
-            threads: 1,
-            ..PoolConfig::default()
-        },
-    )?;
+    let pool = PoolConfig {
+        threads: 1,
+        ..PoolConfig::default()
+    };
+    let playback = song.start(config, RenderMode::RealTime, &pool)?;
     for w in playback.voices.take_warnings() {
         eprintln!("warning: {w}");
     }
-    let socket = UdpSocket::bind((args.bind.as_str(), args.port))
-        .map_err(|e| format!("serve: cannot bind udp {}:{}: {e}", args.bind, args.port))?;
-    socket.set_read_timeout(Some(Duration::from_millis(50)))?;
-    let local = socket.local_addr()?;
-    let samples = playback.voices.library().names().len();
-    eprintln!("tutti serve: listening for /dirt/play on udp://{local} ({samples} sample folders, {} Hz, latency {} s)", args.rate, args.latency);
-    let clock = Clock {
-        instant: Instant::now(),
-        system: SystemTime::now(),
-        rate: config.rate as f64,
-        latency_frames: (args.latency * config.rate as f64).round() as u64,
-    };
-    let stop = Arc::new(AtomicBool::new(false));
-    let counts = Arc::new(Counts::default());
-    let receiver = {
-        let (handle, stop, counts) = (playback.voices.clone(), stop.clone(), counts.clone());
-        std::thread::Builder::new()
-            .name("tutti-osc".into())
-            .spawn(move || receive(&socket, &handle, clock, &counts, &stop))?
-    };
+    Ok(playback)
+}
+
+/// The stream on stdout, paced to the clock that OSC timestamps are mapped through.
+fn to_stdout(
+    mut playback: Playback,
+    args: &ServeArgs,
+    start_osc: &mut dyn FnMut(Instant) -> std::io::Result<()>,
+    stop: &AtomicBool,
+) -> Result<(), CliError> {
+    let rate = playback.renderer.config().rate;
+    let start = Instant::now();
+    start_osc(start)?;
     let pacing = Pacing {
-        start: clock.instant,
-        lead_frames: (LEAD_SECONDS * config.rate as f64) as u64,
+        start,
+        lead_frames: (LEAD_SECONDS * rate as f64) as u64,
         total_frames: args
             .duration
-            .map(|s| (s.max(0.0) * config.rate as f64).round() as u64),
+            .map(|s| (s.max(0.0) * rate as f64).round() as u64),
     };
-    let result = render_paced(
-        &mut playback.renderer,
-        &mut StreamSink::new(std::io::stdout(), args.format, config.rate),
-        pacing,
-        &stop,
-    );
-    stop.store(true, Ordering::Relaxed);
-    let _ = receiver.join();
-    report(&counts, &playback.voices);
-    match result {
+    let mut sink = StreamSink::new(std::io::stdout(), args.format, rate);
+    match render_paced(&mut playback.renderer, &mut sink, pacing, stop) {
         Ok(_) => Ok(()),
         Err(OutputError::Write { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe =>
@@ -153,6 +176,39 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The sound card: the device pulls blocks from its callback; frame 0 is when it started.
+#[cfg(feature = "device")]
+fn to_device(
+    playback: Playback,
+    args: &ServeArgs,
+    start_osc: &mut dyn FnMut(Instant) -> std::io::Result<()>,
+    stop: &AtomicBool,
+) -> Result<(), CliError> {
+    let device = tutti::output::device::DeviceOutput::start(
+        playback.renderer,
+        args.device.as_deref(),
+        args.buffer_ms,
+    )?;
+    let start = Instant::now();
+    start_osc(start)?;
+    let end = args.duration.map(|s| Duration::from_secs_f64(s.max(0.0)));
+    while !stop.load(Ordering::Relaxed) && end.is_none_or(|e| start.elapsed() < e) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    device.stop();
+    Ok(())
+}
+
+#[cfg(not(feature = "device"))]
+fn to_device(
+    _: Playback,
+    _: &ServeArgs,
+    _: &mut dyn FnMut(Instant) -> std::io::Result<()>,
+    _: &AtomicBool,
+) -> Result<(), CliError> {
+    Err("serve: this tutti was built without the sound card (cargo feature `device`); use --stdout --format f32le, or rebuild with --features device".into())
 }
 
 fn report(counts: &Counts, voices: &VoiceHandle) {
