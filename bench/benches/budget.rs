@@ -18,22 +18,40 @@ fn main() {
     let mut song = Song::default();
     for i in 0..STEMS {
         let path = dir.path().join(format!("stem{i}.wav"));
-        let spec = hound::WavSpec { channels: 2, sample_rate: 48_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 48_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let mut w = hound::WavWriter::create(&path, spec).expect("wav");
         for n in 0..48_000 * 8 * 2 {
-            w.write_sample(((n as f32 * (i + 1) as f32 * 1e-3).sin() * 3000.0) as i16).expect("write");
+            w.write_sample(((n as f32 * (i + 1) as f32 * 1e-3).sin() * 3000.0) as i16)
+                .expect("write");
         }
         w.finalize().expect("finalize");
         song.tracks.push(TrackSpec {
-            channel: Channel { gain_db: -12.0, pan: i as f32 / 16.0 - 1.0, ..Channel::default() },
+            channel: Channel {
+                gain_db: -12.0,
+                pan: i as f32 / 16.0 - 1.0,
+                ..Channel::default()
+            },
             ..TrackSpec::new(format!("stem{i}"), SourceSpec::File(path))
         });
     }
     println!("{STEMS} streamed stereo WAV stems, played in real time for {SECONDS_PER_RUN} s per block size");
-    println!("{:>6} {:>10} {:>10} {:>10} {:>10} {:>10}", "block", "budget", "p50 %", "p99 %", "max %", "underruns");
+    println!(
+        "{:>6} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "block", "budget", "p50 %", "p99 %", "max %", "underruns"
+    );
     for block_frames in [64, 128, 256] {
-        let config = EngineConfig { block_frames, ..EngineConfig::default() };
-        let mut pb = song.start(&config, RenderMode::RealTime, &PoolConfig::default()).expect("start");
+        let config = EngineConfig {
+            block_frames,
+            ..EngineConfig::default()
+        };
+        let mut pb = song
+            .start(&config, RenderMode::RealTime, &PoolConfig::default())
+            .expect("start");
         pb.renderer.prime(24_000, Duration::from_secs(10));
         let mut block = vec![0.0f32; block_frames * 2];
         let budget = config.block_budget();
