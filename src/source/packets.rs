@@ -32,8 +32,8 @@ pub const QUEUE_PACKETS: usize = 64;
 
 /// Reads the packets of one track with a format reader of its own.
 pub struct OwnReader {
-    format: Box<dyn FormatReader>,
-    track_id: u32,
+    pub(super) format: Box<dyn FormatReader>,
+    pub(super) track_id: u32,
     skip_packets: u64,
 }
 
