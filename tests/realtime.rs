@@ -193,7 +193,7 @@ fn an_underrun_stays_on_its_own_track() {
     };
     let readers: Vec<Box<dyn FrameReader>> = vec![
         Box::new(
-            tutti::source::open_readers(&[normal.source.clone()], 48_000)
+            tutti::source::open_readers(std::slice::from_ref(&normal.source), 48_000)
                 .unwrap()
                 .readers
                 .pop()
