@@ -193,7 +193,7 @@ fn an_underrun_stays_on_its_own_track() {
     };
     let readers: Vec<Box<dyn FrameReader>> = vec![
         Box::new(
-            tutti::source::open_readers(&[normal.source.clone()], 48_000)
+            tutti::source::open_readers(std::slice::from_ref(&normal.source), 48_000)
                 .unwrap()
                 .readers
                 .pop()
@@ -253,4 +253,81 @@ fn pause_holds_the_position_and_play_resumes() {
     assert_eq!(pb.renderer.position_frames(), held + 128);
     let stats = pb.renderer.stats().budget_report();
     assert!(stats.blocks > 0 && stats.p50_percent > 0.0, "{stats:?}");
+}
+
+/// Reads everything a reader gives.
+fn read_all(reader: &mut dyn FrameReader) -> Vec<f32> {
+    let mut out = Vec::new();
+    while reader.read(&mut out, &mut |w| panic!("{w}")) {}
+    out
+}
+
+#[test]
+fn readers_seek_to_the_exact_frame_in_every_format() {
+    if !have_tool("sox", "readers_seek") || !have_tool("ffmpeg", "readers_seek") {
+        return;
+    }
+    let d = temp_dir();
+    let dir = d.path();
+    run(
+        "sox",
+        &[
+            "-n",
+            "-r",
+            "48000",
+            "-c",
+            "2",
+            "-b",
+            "24",
+            &p(dir, "a.wav"),
+            "synth",
+            "6",
+            "pinknoise",
+            "vol",
+            "0.3",
+        ],
+    );
+    for (name, args) in [
+        ("a.flac", vec!["-c:a", "flac"]),
+        ("a16.wav", vec!["-c:a", "pcm_s16le"]),
+        ("a.mp3", vec!["-c:a", "libmp3lame"]),
+        ("a44.flac", vec!["-ar", "44100", "-c:a", "flac"]),
+    ] {
+        let out = p(dir, name);
+        let mut all = vec!["-loglevel", "error", "-y", "-i"];
+        let src = p(dir, "a.wav");
+        all.push(&src);
+        all.extend(args);
+        all.push(&out);
+        run("ffmpeg", &all);
+    }
+    for name in ["a.wav", "a.flac", "a16.wav", "a.mp3", "a44.flac"] {
+        let spec = [SourceSpec::File(pb(dir, name))];
+        let whole = read_all(
+            &mut tutti::source::open_readers(&spec, 48_000)
+                .unwrap()
+                .readers
+                .pop()
+                .unwrap(),
+        );
+        for frame in [0u64, 1, 4095, 100_003, 240_000] {
+            let mut reader = tutti::source::open_readers(&spec, 48_000)
+                .unwrap()
+                .readers
+                .pop()
+                .unwrap();
+            reader.read(&mut Vec::new(), &mut |_| {});
+            reader.seek(frame).unwrap();
+            let after = read_all(&mut reader);
+            assert_eq!(
+                after.len(),
+                whole.len() - 2 * frame as usize,
+                "{name} at {frame}: length"
+            );
+            assert!(
+                after == whole[2 * frame as usize..],
+                "{name}: the frames after a seek to {frame} differ"
+            );
+        }
+    }
 }

@@ -166,7 +166,11 @@ fn pad(rate: u32) -> Vec<f32> {
         let root = ROOTS[(i / bar) % 4] * 2.0;
         let in_bar = (i % bar) as f32 / bar as f32;
         let env = (in_bar * 8.0).min(1.0) * (1.0 - in_bar * 0.5);
-        let third = if (i / bar) % 4 == 0 { 1.1892 } else { 1.2599 };
+        let third = if (i / bar).is_multiple_of(4) {
+            1.1892
+        } else {
+            1.2599
+        };
         let notes = [1.0, third, 1.4983, 2.0];
         let (mut l, mut r) = (0.0, 0.0);
         for (k, ratio) in notes.iter().enumerate() {

@@ -28,7 +28,7 @@ fn print_text(info: &MediaInfo) {
             parts.push(format!("{b}-bit"));
         }
         if let Some(d) = t.duration_seconds {
-            parts.push(format!("{}", format_duration(d)));
+            parts.push(format_duration(d));
         }
         if let Some(l) = t.language.as_ref().filter(|l| l.as_str() != "und") {
             parts.push(format!("lang {l}"));

@@ -192,7 +192,7 @@ fn start_logger(
                 );
             }
             ticks += 1;
-            if !quiet && ticks % 50 == 0 && !std::io::stderr().is_terminal() {
+            if !quiet && ticks.is_multiple_of(50) && !std::io::stderr().is_terminal() {
                 let r = stats.budget_report();
                 eprintln!(
                     "position {:.1} s, {}, render p99 {:.1} % of budget, underruns {}",

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use symphonia::core::audio::Channels;
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::{SeekMode, SeekTo};
 use symphonia::core::packet::Packet;
-use symphonia::core::units::TimeBase;
+use symphonia::core::units::{TimeBase, Timestamp};
 
 use super::info::codec_name;
 use super::mp4_edit::{read_trim, Trim};
@@ -27,6 +28,7 @@ pub struct TrackDecoder {
     packets: Packets,
     decoder: Box<dyn AudioDecoder>,
     rate: u32,
+    codec: symphonia::core::codecs::audio::AudioCodecId,
     channels: Option<Channels>,
     channel_count: usize,
     time_base: Option<TimeBase>,
@@ -35,6 +37,8 @@ pub struct TrackDecoder {
     frames_out: u64,
     next_ts: Option<i64>,
     packets_seen: u64,
+    discard_before: u64,
+    position_unknown: bool,
     scratch: Vec<f32>,
 }
 
@@ -82,6 +86,7 @@ impl TrackDecoder {
             packets,
             decoder,
             rate,
+            codec: codec.codec,
             channels: codec.channels.clone(),
             channel_count,
             time_base: params.time_base,
@@ -90,8 +95,53 @@ impl TrackDecoder {
             frames_out: 0,
             next_ts: None,
             packets_seen: 0,
+            discard_before: 0,
+            position_unknown: false,
             scratch: Vec::new(),
         })
+    }
+
+    /// Moves to frame `frame` (in the track's own rate) by seeking the file, for PCM and FLAC
+    /// whose packets are stamped in frames; the frames before `frame` are then dropped, so the
+    /// result is sample-exact. Other codecs (lapped, primed or coarsely stamped) answer `Err`, and
+    /// the caller decodes from the start instead.
+    pub fn seek(&mut self, frame: u64) -> Result<(), String> {
+        let codec = codec_name(self.codec);
+        let stamped_in_frames = self
+            .time_base
+            .is_some_and(|tb| tb.numer.get() == 1 && tb.denom.get() == self.rate);
+        let Packets::Own(reader) = &mut self.packets else {
+            return Err("shared reader".into());
+        };
+        if !(codec.starts_with("pcm") || codec == "flac")
+            || !stamped_in_frames
+            || self.trim.skip_frames > 0
+        {
+            return Err(format!("{codec} cannot seek exactly"));
+        }
+        // Land a little early: the frames up to the target are decoded and dropped.
+        let early = frame.saturating_sub(self.rate as u64 / 10);
+        let to = SeekTo::Timestamp {
+            ts: Timestamp::new(early as i64),
+            track_id: reader.track_id,
+        };
+        let landed = reader
+            .format
+            .seek(SeekMode::Accurate, to)
+            .map_err(|e| e.to_string())?;
+        if landed.actual_ts.get() < 0 || landed.actual_ts.get() as u64 > frame {
+            return Err(format!(
+                "the seek landed at {} after {frame}",
+                landed.actual_ts.get()
+            ));
+        }
+        self.decoder.reset();
+        self.next_ts = None;
+        self.packets_seen = 0;
+        self.frames_decoded = landed.actual_ts.get() as u64;
+        self.position_unknown = true;
+        self.discard_before = frame;
+        Ok(())
     }
 
     /// The track's sample rate in Hz.
@@ -119,6 +169,10 @@ impl TrackDecoder {
                 .packets
                 .next(&mut |w| warn(format!("{label}: {w} (at {position})")));
             let Some(packet) = next else { return false };
+            if std::mem::take(&mut self.position_unknown) {
+                // After a seek, the first packet's stamp says where decoding resumes.
+                self.frames_decoded = packet.pts.get().max(0) as u64;
+            }
             self.fill_gap(&packet, out, warn);
             match self.decoder.decode(&packet) {
                 Ok(buf) => {
@@ -194,7 +248,12 @@ impl TrackDecoder {
     fn append_trimmed(&mut self, first: u64, out: &mut Vec<f32>) {
         let n = self.channel_count;
         let frames = (self.scratch.len() / n) as u64;
-        let skip = self.trim.skip_frames.saturating_sub(first).min(frames);
+        let skip = self
+            .trim
+            .skip_frames
+            .max(self.discard_before)
+            .saturating_sub(first)
+            .min(frames);
         let keep = self
             .trim
             .keep_frames

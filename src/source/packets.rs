@@ -32,8 +32,8 @@ pub const QUEUE_PACKETS: usize = 64;
 
 /// Reads the packets of one track with a format reader of its own.
 pub struct OwnReader {
-    format: Box<dyn FormatReader>,
-    track_id: u32,
+    pub(super) format: Box<dyn FormatReader>,
+    pub(super) track_id: u32,
     skip_packets: u64,
 }
 
@@ -229,10 +229,7 @@ impl Packets {
 /// Opens `path` for the tracks `numbers` (1-based, file order) and returns one packet source per
 /// track plus the container's parameters per track, checking that each number exists and is
 /// audio.
-pub fn open_tracks(
-    path: &Path,
-    numbers: &[usize],
-) -> Result<(Vec<Packets>, Vec<TrackParams>, Option<Arc<AtomicUsize>>), SourceError> {
+pub fn open_tracks(path: &Path, numbers: &[usize]) -> Result<OpenedTracks, SourceError> {
     let format = open_format(path)?;
     let params = numbers
         .iter()
@@ -252,6 +249,10 @@ pub fn open_tracks(
         .collect();
     Ok((packets, params, Some(peak)))
 }
+
+/// Packet sources and parameters for each requested track, and, when they share a demuxer,
+/// its peak queue length.
+pub type OpenedTracks = (Vec<Packets>, Vec<TrackParams>, Option<Arc<AtomicUsize>>);
 
 /// What a decoder needs to know of its track.
 #[derive(Clone)]

@@ -200,10 +200,18 @@ impl FrameReader for TrackReader {
         more
     }
 
-    /// Seeks exactly by reopening the source and decoding (and dropping) everything before
-    /// `frame`: the frames that follow are bit for bit those an offline render plays there,
-    /// resampling and all. It costs decoding time proportional to `frame`, on a decoder thread.
+    /// Seeks exactly. PCM and FLAC at the engine rate seek in the file
+    /// ([`TrackDecoder::seek`]); anything else reopens the source and decodes (and drops)
+    /// everything before `frame`, so that the frames that follow are bit for bit those an offline
+    /// render plays there, resampling and all, at a cost proportional to `frame`, on a decoder
+    /// thread.
     fn seek(&mut self, frame: u64) -> Result<(), String> {
+        if let (Input::Decoder(dec), None) = (&mut self.input, &self.resampler) {
+            if dec.seek(frame).is_ok() {
+                self.skip_frames = 0;
+                return Ok(());
+            }
+        }
         let mut fresh = open_readers(std::slice::from_ref(&self.spec), self.engine_rate)
             .map_err(|e| format!("{e} (while seeking)"))?
             .readers
