@@ -9,6 +9,8 @@
 //! - [`output`]: offline files, streams and the sound card, pulling blocks from the renderer;
 //! - [`render`]: the renderer, its commands, stats, and how a song is started;
 //! - [`mixer`]: tracks, buses and the mixing core;
+//! - [`voice`]: samples and synth notes from a preallocated pool, scheduled sample-exactly from
+//!   the API, a session timeline or SuperDirt-style OSC;
 //! - [`source`]: decoding (symphonia), channel folding, resampling (rubato), the decode pool;
 //! - [`dsp`]: allocation-free building blocks; depends on nothing else here.
 //!
@@ -37,3 +39,4 @@ pub mod output;
 pub mod render;
 pub mod session;
 pub mod source;
+pub mod voice;

@@ -88,6 +88,7 @@ fn demo_song() -> Song {
             },
         }],
         master_gain_db: -3.0,
+        ..Song::default()
     }
 }
 

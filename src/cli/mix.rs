@@ -248,6 +248,9 @@ pub(super) fn render_song(
     for w in playback.pool.take_warnings() {
         eprintln!("warning: {w}");
     }
+    for w in playback.voices.take_warnings() {
+        eprintln!("warning: {w}");
+    }
     if !out.quiet {
         let seconds = frames as f64 / config.rate as f64;
         let took = started.elapsed().as_secs_f64();

@@ -6,6 +6,7 @@ mod mix;
 mod pack;
 mod play;
 mod progress;
+mod serve;
 #[cfg(feature = "device")]
 mod tui;
 
@@ -46,6 +47,52 @@ enum Command {
     Info(InfoArgs),
     /// Render a built-in demo song, made in code, to tutti-demo.wav (no input files needed).
     Demo(DemoArgs),
+    /// Serve voices live over OSC: `--dirt` speaks SuperDirt's /dirt/play (for TidalCycles).
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Accept SuperDirt's /dirt/play messages (bare or in timestamped bundles).
+    #[arg(long)]
+    dirt: bool,
+    /// UDP port to listen on (0 picks a free one; the address is printed on stderr).
+    #[arg(long, default_value_t = 57120)]
+    port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// Sample folder laid out like Dirt-Samples: DIR/name/*.wav|flac|ogg|aiff.
+    #[arg(long, value_name = "DIR")]
+    samples: Option<PathBuf>,
+    /// Engine and output sample rate in Hz.
+    #[arg(long, default_value_t = 48_000, value_name = "HZ")]
+    rate: u32,
+    /// Frames per render block: a power of two from 16 to 4096.
+    #[arg(long, default_value_t = 128, value_name = "N")]
+    block: usize,
+    /// Seconds added to every timestamp (and to bare messages' arrival).
+    #[arg(long, default_value_t = 0.1, value_name = "S")]
+    latency: f64,
+    /// Voices that can sound at once.
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    max_voices: usize,
+    /// Write the audio to stdout instead of the sound card.
+    #[arg(long)]
+    stdout: bool,
+    /// The output device (see `tutti devices`) [default: the system's default].
+    #[arg(long, value_name = "NAME")]
+    device: Option<String>,
+    /// Sound card buffer to ask for, in milliseconds (keep it below --latency).
+    #[arg(long, default_value_t = 20.0, value_name = "MS")]
+    buffer_ms: f32,
+    /// Format of the stdout stream: f32le (interleaved stereo, little-endian 32-bit float),
+    /// s16le (dithered) or wav (a header, then f32).
+    #[arg(long, default_value = "f32le", value_name = "f32le|s16le|wav")]
+    format: tutti::output::StreamFormat,
+    /// Stop after this many seconds of audio.
+    #[arg(long, value_name = "S")]
+    duration: Option<f64>,
 }
 
 /// Output options shared by the rendering commands.
@@ -229,5 +276,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Devices => play::devices(),
         Command::Info(a) => info::info(a),
         Command::Demo(a) => demo::demo(a),
+        Command::Serve(a) => serve::serve(a),
     }
 }

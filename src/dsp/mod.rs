@@ -1,14 +1,24 @@
-//! Small, allocation-free DSP building blocks: decibels, the pan law, parameter smoothing and
-//! dither.
+//! Small, allocation-free DSP building blocks: decibels, the pan law, parameter smoothing,
+//! dither, and the voice pieces (ADSR envelope, band-limited oscillators, state-variable filter,
+//! cubic interpolation).
 //!
 //! This module depends on nothing else in tutti. Everything here is safe to call on the audio
 //! thread: no allocation, no locks, no I/O.
 
 mod dither;
+mod envelope;
+mod interp;
+mod oscillator;
 mod smooth;
+mod svf;
+mod wavetable;
 
 pub use dither::{quantize_clipped, TpdfDither};
+pub use envelope::{Adsr, AdsrSpec, Stage};
+pub use interp::hermite;
+pub use oscillator::{Oscillator, Waveform};
 pub use smooth::Smoothed;
+pub use svf::{FilterMode, Svf};
 
 /// Converts decibels to a linear amplitude factor (`0 dB` → `1.0`, `-6.02 dB` → `0.5`).
 pub fn db_to_gain(gain_db: f32) -> f32 {

@@ -5,11 +5,13 @@
 
 #[cfg(feature = "device")]
 pub mod device;
+mod paced;
 mod stream;
 mod wav;
 
 use std::path::PathBuf;
 
+pub use paced::{render_paced, Pacing};
 pub use stream::{stream, StreamFormat, StreamSink};
 pub use wav::WavFile;
 

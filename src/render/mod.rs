@@ -21,6 +21,7 @@ use std::time::Instant;
 
 use crate::dsp::Smoothed;
 use crate::mixer::{BlockOutcome, Bus, Destination, Fill, Track, TrackState};
+use crate::voice::VoiceStage;
 use transport::{Pending, Transport};
 
 /// A block that took longer than the slow-block threshold, logged from a control thread.
@@ -128,6 +129,7 @@ pub struct Renderer {
     commands: rtrb::Consumer<Command>,
     stats: Arc<RenderStats>,
     slow_log: rtrb::Producer<SlowBlock>,
+    voices: VoiceStage,
 }
 
 impl Renderer {
@@ -146,13 +148,23 @@ impl Renderer {
         &self.stats
     }
 
-    /// Once every track has ended, the song frame at which the last one fell silent: the length
-    /// of the material. `None` while any track is still playing.
+    /// Once every track has ended (and every voice, with no voice event left to come), the song
+    /// frame at which the last one fell silent: the length of the material. `None` while any
+    /// track or voice is still playing.
     pub fn end_frame(&self) -> Option<u64> {
-        self.tracks.iter().try_fold(0u64, |end, t| match t.state() {
-            TrackState::Ended { at_frame } => Some(end.max(at_frame)),
-            TrackState::Active => None,
-        })
+        let tracks = self
+            .tracks
+            .iter()
+            .try_fold(0u64, |end, t| match t.state() {
+                TrackState::Ended { at_frame } => Some(end.max(at_frame)),
+                TrackState::Active => None,
+            })?;
+        Some(tracks.max(self.voices.end_frame()?))
+    }
+
+    /// The voice stage (active voice count, end of the voices).
+    pub fn voices(&self) -> &VoiceStage {
+        &self.voices
     }
 
     /// Waits (up to `timeout`) until every track's ring holds `frames` frames or its decoder has
@@ -188,6 +200,7 @@ impl Renderer {
             return;
         }
         let active = self.mix_tracks(out);
+        self.voices.process(out, self.frame);
         for bus in &mut self.buses {
             bus.process(out);
         }
@@ -249,6 +262,7 @@ impl Renderer {
         for track in &mut self.tracks {
             track.seek(frame);
         }
+        self.voices.seek(frame);
     }
 
     fn request(&mut self, action: Pending) {

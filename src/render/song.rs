@@ -8,6 +8,7 @@ use super::{EngineConfig, RenderMode, RenderStats, Renderer, RendererHandle};
 use crate::dsp::{db_to_gain, Smoothed};
 use crate::mixer::{Bus, Channel, Destination, Envelope, Fill, Track};
 use crate::source::{open_readers, DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec};
+use crate::voice::{VoiceError, VoiceHandle, VoiceSpec};
 
 /// One track of a song.
 #[derive(Debug, Clone)]
@@ -58,6 +59,8 @@ pub struct Song {
     pub buses: Vec<BusSpec>,
     /// Master gain in dB.
     pub master_gain_db: f32,
+    /// Samples, a timeline of voice events and the voice pool's settings.
+    pub voices: VoiceSpec,
 }
 
 /// Why a song could not start.
@@ -66,6 +69,9 @@ pub enum SongError {
     /// A source could not be opened.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// The voices could not be set up (sample folder, timeline).
+    #[error(transparent)]
+    Voice(#[from] VoiceError),
     /// The song or its settings are invalid.
     #[error("{0}")]
     Invalid(String),
@@ -85,6 +91,8 @@ pub struct Playback {
     pub demux_peaks: Vec<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
     /// Blocks slower than the threshold, for a control thread to log.
     pub slow_blocks: rtrb::Consumer<super::SlowBlock>,
+    /// Starts and stops voices, from any thread.
+    pub voices: VoiceHandle,
 }
 
 /// Commands that may wait in the queue.
@@ -102,8 +110,10 @@ impl Song {
         pool_config: &PoolConfig,
     ) -> Result<Playback, SongError> {
         config.validate().map_err(SongError::Invalid)?;
-        if self.tracks.is_empty() {
-            return Err(SongError::Invalid("the song has no tracks".into()));
+        if self.tracks.is_empty() && self.voices.events.is_empty() && !self.voices.live {
+            return Err(SongError::Invalid(
+                "the song has no tracks and no voice events".into(),
+            ));
         }
         if let Some(t) = self
             .tracks
@@ -166,6 +176,7 @@ impl Song {
             .iter()
             .map(|b| Bus::new(b.channel, config.block_frames, ramp))
             .collect();
+        let (voice_handle, voice_stage) = self.voices.start(config.rate)?;
         let (producer, consumer) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
         let (slow_log, slow_blocks) = rtrb::RingBuffer::new(SLOW_LOG_CAPACITY);
         let renderer = Renderer {
@@ -182,6 +193,7 @@ impl Song {
             commands: consumer,
             stats: Arc::new(RenderStats::new(self.tracks.len(), config.block_budget())),
             slow_log,
+            voices: voice_stage,
         };
         Ok(Playback {
             renderer,
@@ -189,6 +201,7 @@ impl Song {
             pool,
             demux_peaks: Vec::new(),
             slow_blocks,
+            voices: voice_handle,
         })
     }
 }

@@ -1,6 +1,11 @@
 //! Session files: a song described in TOML, validated when it is loaded.
 //!
 //! ```toml
+//! samples = "dirt-samples"   # optional, before any table: a folder of name/*.wav, relative to
+//!                            #   this file (Dirt-Samples layout), for the [[event]] samples
+//! tempo = 120                # optional: bpm for times in beats, or [[beat, bpm], ...] such as
+//!                            #   [[0, 120], [16, 90]]; default 120
+//!
 //! [engine]            # optional
 //! rate = 48000        # Hz; default 48000
 //! block = 128         # frames per block, a power of two 16..=4096; default 128
@@ -32,6 +37,27 @@
 //! switch_at = ["1:30", "2:45.5"]   # a take is picked again at each of these times
 //! crossfade_ms = 10                # equal-power crossfade starting at each switch; default 10
 //! gain_db = 0.0                    # and pan, mute, solo, bus, as for a track
+//!
+//! [[event]]                  # any number: voices on a timeline, sample-exact
+//! at = "2.5s"                # 2.5, "2.5s", "1:30", "96000smp" (frames) or "8b" (beats)
+//! sample = "bd:3"            # the 4th file of samples/bd (wrapping); or synth = "saw" (sine,
+//!                            #   saw, square, triangle, noise, pink) with freq = 440.0
+//! gain = 0.8                 # linear; default 1
+//! pan = 0.0                  # -1 ..= 1
+//! speed = 1.5                # playback rate; negative plays backwards; default 1
+//! note = 0                   # semitones, multiplied into the rate
+//! begin = 0.0                # start and end within the sample, 0 ..= 1
+//! end = 1.0
+//! loop = false               # loop begin..end until `length`
+//! length = 0.5               # seconds the gate stays open; default: to the sample's end
+//!                            #   (required for a synth)
+//! attack = 0.0               # ADSR, seconds (sustain_level 0 ..= 1); release defaults to
+//! decay = 0.0                #   1 ms for samples and 10 ms for synths
+//! sustain_level = 1.0
+//! release = 0.001
+//! cut = 0                    # choke group: a new voice of group g fades the others of g
+//! cutoff = 2000.0            # synth low-pass (state-variable filter), Hz
+//! resonance = 0.2            #   0 ..= 1
 //! ```
 //!
 //! Each render picks one take per part and segment from a seed (`--seed N`; the same seed gives
@@ -43,15 +69,18 @@
 //! itself, so `track = 3` means the song's third track; other files are relative to the song's
 //! folder.
 //!
-//! At least one track or part is required. An unknown key, a value out of range, a bus or take
-//! that does not exist is an error that names the file (and the line, where TOML knows it).
+//! At least one track, part or event is required. An unknown key, a value out of range, a bus or
+//! take that does not exist is an error that names the file (and the line, where TOML knows it).
+//! A sample name missing from the `samples` folder is a warning, and that event is skipped.
 
+mod events;
 mod model;
 mod parts;
 mod time;
 
 use std::path::{Path, PathBuf};
 
+pub use events::{parse_event_time, At, EventEntry, TempoEntry};
 pub use model::{
     BusEntry, EngineEntry, MasterEntry, MixEntry, PartEntry, Session, SourceEntry, TrackEntry,
 };

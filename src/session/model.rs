@@ -31,6 +31,13 @@ pub struct Session {
     /// Parts with alternate takes.
     #[serde(default, rename = "part")]
     pub parts: Vec<PartEntry>,
+    /// A Dirt-Samples-style folder for `[[event]]` samples, relative to the session file.
+    pub samples: Option<PathBuf>,
+    /// The tempo for event times in beats (default 120 bpm).
+    pub tempo: Option<super::events::TempoEntry>,
+    /// The timeline of voice events.
+    #[serde(default, rename = "event")]
+    pub events: Vec<super::events::EventEntry>,
     /// The session file (or the container that embeds it), for messages.
     #[serde(skip)]
     pub path: PathBuf,
@@ -278,9 +285,10 @@ impl Session {
 
     pub(super) fn validate(&self) -> Result<(), String> {
         self.engine_config().validate()?;
-        if self.tracks.is_empty() && self.parts.is_empty() {
-            return Err("the session has no [[track]] and no [[part]]".into());
+        if self.tracks.is_empty() && self.parts.is_empty() && self.events.is_empty() {
+            return Err("the session has no [[track]] and no [[part]] (nor any [[event]])".into());
         }
+        self.validate_events()?;
         check_gain_pan("[master]", self.master.gain_db, 0.0)?;
         for (i, b) in self.buses.iter().enumerate() {
             check_gain_pan(&format!("bus '{}'", b.name), b.gain_db, b.pan)?;

@@ -110,6 +110,7 @@ impl Session {
             tracks,
             buses,
             master_gain_db: self.master.gain_db,
+            voices: self.voice_spec(),
         })
     }
 
