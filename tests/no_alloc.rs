@@ -2,61 +2,13 @@
 //! by a global allocator that counts only on the thread that enabled it.
 
 mod common;
+mod counting_alloc;
 use common::*;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use counting_alloc::count_allocations;
 
 use tutti::mixer::Channel;
 use tutti::render::{BusSpec, EngineConfig, RenderMode, Song, TrackSpec};
 use tutti::source::{PoolConfig, SourceSpec};
-
-struct CountingAllocator;
-
-static COUNT: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn note() {
-    if COUNTING.with(Cell::get) {
-        COUNT.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note();
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-/// Counts the allocations and frees `f` makes on this thread.
-fn count_allocations(f: impl FnOnce()) -> usize {
-    COUNT.store(0, Ordering::Relaxed);
-    COUNTING.with(|c| c.set(true));
-    f();
-    COUNTING.with(|c| c.set(false));
-    COUNT.load(Ordering::Relaxed)
-}
-
-#[test]
-fn counter_sees_allocations() {
-    assert!(count_allocations(|| drop(std::hint::black_box(vec![1u8; 64]))) >= 2);
-}
 
 #[test]
 fn steady_state_render_of_16_streamed_stems_does_not_allocate() {
