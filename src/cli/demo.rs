@@ -17,20 +17,32 @@ const BARS: usize = 8;
 pub(super) fn demo(args: DemoArgs) -> Result<(), CliError> {
     let song = demo_song();
     if !args.quiet {
-        eprintln!("tutti demo: {BARS} bars at {BPM} BPM, {} stems:", song.tracks.len());
+        eprintln!(
+            "tutti demo: {BARS} bars at {BPM} BPM, {} stems:",
+            song.tracks.len()
+        );
         for t in &song.tracks {
-            let SourceSpec::Memory { channels, rate, .. } = &t.source else { continue };
+            let SourceSpec::Memory { channels, rate, .. } = &t.source else {
+                continue;
+            };
             eprintln!(
                 "  {:<6} {} at {rate} Hz, gain {:+.1} dB, pan {:+.2}{}",
                 t.name,
                 if *channels == 1 { "mono  " } else { "stereo" },
                 t.channel.gain_db,
                 t.channel.pan,
-                t.bus.map(|b| format!(", bus '{}'", song.buses[b].name)).unwrap_or_default()
+                t.bus
+                    .map(|b| format!(", bus '{}'", song.buses[b].name))
+                    .unwrap_or_default()
             );
         }
     }
-    let out = OutputArgs { output: args.output, bits: args.bits, block: None, quiet: args.quiet };
+    let out = OutputArgs {
+        output: args.output,
+        bits: args.bits,
+        block: None,
+        quiet: args.quiet,
+    };
     render_song(&song, &EngineConfig::default(), &out)
 }
 
@@ -39,11 +51,23 @@ fn beat_frames(rate: u32) -> usize {
 }
 
 fn memory(samples: Vec<f32>, channels: usize, rate: u32) -> SourceSpec {
-    SourceSpec::Memory { samples: Arc::from(samples), channels, rate }
+    SourceSpec::Memory {
+        samples: Arc::from(samples),
+        channels,
+        rate,
+    }
 }
 
 fn track(name: &str, source: SourceSpec, gain_db: f32, pan: f32, bus: Option<usize>) -> TrackSpec {
-    TrackSpec { bus, channel: Channel { gain_db, pan, ..Channel::default() }, ..TrackSpec::new(name, source) }
+    TrackSpec {
+        bus,
+        channel: Channel {
+            gain_db,
+            pan,
+            ..Channel::default()
+        },
+        ..TrackSpec::new(name, source)
+    }
 }
 
 /// The demo: kick and hats on a drum bus, a bass line, and a chord pad at 44.1 kHz.
@@ -56,7 +80,13 @@ fn demo_song() -> Song {
             track("bass", memory(bass(), 1, RATE), -6.0, -0.1, None),
             track("pad", memory(pad(44_100), 2, 44_100), -10.0, 0.0, None),
         ],
-        buses: vec![BusSpec { name: "drums".into(), channel: Channel { gain_db: -1.0, ..Channel::default() } }],
+        buses: vec![BusSpec {
+            name: "drums".into(),
+            channel: Channel {
+                gain_db: -1.0,
+                ..Channel::default()
+            },
+        }],
         master_gain_db: -3.0,
     }
 }
@@ -116,7 +146,9 @@ fn bass() -> Vec<f32> {
         for i in 0..eighth {
             let t = i as f32 / RATE as f32;
             let env = (1.0 - (-t * 400.0).exp()) * (-t * 4.0).exp();
-            let wave: f32 = (1..=5).map(|h| (TAU * f * h as f32 * t).sin() / h as f32).sum();
+            let wave: f32 = (1..=5)
+                .map(|h| (TAU * f * h as f32 * t).sin() / h as f32)
+                .sum();
             out[n * eighth + i] = 0.5 * wave * env;
         }
     }

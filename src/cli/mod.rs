@@ -104,9 +104,17 @@ struct DemoArgs {
 }
 
 fn parse_gain(text: &str) -> Result<(usize, f32), String> {
-    let (n, db) = text.split_once('=').ok_or_else(|| format!("'{text}' is not N=DB (e.g. 2=-6)"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("'{n}' is not an input number"))?;
-    let db: f32 = db.trim().parse().map_err(|_| format!("'{db}' is not a gain in dB"))?;
+    let (n, db) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not N=DB (e.g. 2=-6)"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{n}' is not an input number"))?;
+    let db: f32 = db
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{db}' is not a gain in dB"))?;
     if n == 0 {
         return Err("inputs are numbered from 1".into());
     }

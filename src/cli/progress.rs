@@ -13,7 +13,9 @@ pub(super) fn bar(total_frames: Option<u64>, quiet: bool) -> ProgressBar {
     match total_frames {
         Some(total) => {
             let bar = ProgressBar::new(total);
-            if let Ok(style) = ProgressStyle::with_template("{spinner} rendering [{bar:40}] {percent:>3}%  eta {eta}") {
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} rendering [{bar:40}] {percent:>3}%  eta {eta}",
+            ) {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar

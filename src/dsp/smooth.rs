@@ -20,7 +20,13 @@ pub struct Smoothed {
 impl Smoothed {
     /// A value that starts at `value` and ramps over `ramp_frames` frames when changed.
     pub fn new(value: f32, ramp_frames: u32) -> Self {
-        Self { current: value, target: value, step: 0.0, frames_left: 0, ramp_frames: ramp_frames.max(1) }
+        Self {
+            current: value,
+            target: value,
+            step: 0.0,
+            frames_left: 0,
+            ramp_frames: ramp_frames.max(1),
+        }
     }
 
     /// Starts a ramp from the current value to `target`. Does nothing if it is already the target.
@@ -53,7 +59,11 @@ impl Smoothed {
     pub fn next(&mut self) -> f32 {
         if self.frames_left > 0 {
             self.frames_left -= 1;
-            self.current = if self.frames_left == 0 { self.target } else { self.current + self.step };
+            self.current = if self.frames_left == 0 {
+                self.target
+            } else {
+                self.current + self.step
+            };
         }
         self.current
     }

@@ -26,7 +26,12 @@ pub fn mix_into(out: &mut [f32], input: &[f32], gain_l: f32, gain_r: f32) {
 /// # Real-time
 /// No allocation.
 #[inline]
-pub fn mix_into_ramped(out: &mut [f32], input: &[f32], gain_l: &mut Smoothed, gain_r: &mut Smoothed) {
+pub fn mix_into_ramped(
+    out: &mut [f32],
+    input: &[f32],
+    gain_l: &mut Smoothed,
+    gain_r: &mut Smoothed,
+) {
     let mut frame = 0;
     let frames = out.len().min(input.len()) / 2;
     while frame < frames && (gain_l.is_ramping() || gain_r.is_ramping()) {
@@ -36,7 +41,12 @@ pub fn mix_into_ramped(out: &mut [f32], input: &[f32], gain_l: &mut Smoothed, ga
     }
     let (l, r) = (gain_l.current(), gain_r.current());
     if l != 0.0 || r != 0.0 {
-        mix_into(&mut out[2 * frame..2 * frames], &input[2 * frame..2 * frames], l, r);
+        mix_into(
+            &mut out[2 * frame..2 * frames],
+            &input[2 * frame..2 * frames],
+            l,
+            r,
+        );
     }
 }
 

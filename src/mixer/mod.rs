@@ -36,7 +36,12 @@ pub struct Channel {
 
 impl Default for Channel {
     fn default() -> Self {
-        Self { gain_db: 0.0, pan: 0.0, mute: false, solo: false }
+        Self {
+            gain_db: 0.0,
+            pan: 0.0,
+            mute: false,
+            solo: false,
+        }
     }
 }
 
@@ -84,7 +89,12 @@ impl Bus {
         self.gain_l.set(l);
         self.gain_r.set(r);
         let n = out.len();
-        mix_into_ramped(&mut out[..n], &self.buffer[..n], &mut self.gain_l, &mut self.gain_r);
+        mix_into_ramped(
+            &mut out[..n],
+            &self.buffer[..n],
+            &mut self.gain_l,
+            &mut self.gain_r,
+        );
         self.buffer[..n].fill(0.0);
     }
 }

@@ -46,7 +46,14 @@ pub struct Track {
 
 impl Track {
     /// A track that reads `ring` and starts playing at song frame `start_frame`.
-    pub fn new(ring: Consumer<f32>, channel: Channel, destination: Destination, start_frame: u64, ramp_frames: u32, any_solo: bool) -> Self {
+    pub fn new(
+        ring: Consumer<f32>,
+        channel: Channel,
+        destination: Destination,
+        start_frame: u64,
+        ramp_frames: u32,
+        any_solo: bool,
+    ) -> Self {
         let (l, r) = channel.stereo_gains(any_solo);
         Self {
             ring,
@@ -68,7 +75,13 @@ impl Track {
     /// Mixes this block's frames into `out`, which covers song frames
     /// `block_start .. block_start + out.len() / 2`. Returns true if the track underran.
     // audio thread: no alloc, lock, I/O or print
-    pub fn process(&mut self, out: &mut [f32], block_start: u64, any_solo: bool, fill: Fill) -> bool {
+    pub fn process(
+        &mut self,
+        out: &mut [f32],
+        block_start: u64,
+        any_solo: bool,
+        fill: Fill,
+    ) -> bool {
         let frames = out.len() / 2;
         if self.state != TrackState::Active || self.start_frame >= block_start + frames as u64 {
             return false;
@@ -89,11 +102,18 @@ impl Track {
             let (a, b) = chunk.as_slices();
             let out = &mut out[offset * 2..];
             mix_into_ramped(&mut out[..a.len()], a, &mut self.gain_l, &mut self.gain_r);
-            mix_into_ramped(&mut out[a.len()..a.len() + b.len()], b, &mut self.gain_l, &mut self.gain_r);
+            mix_into_ramped(
+                &mut out[a.len()..a.len() + b.len()],
+                b,
+                &mut self.gain_l,
+                &mut self.gain_r,
+            );
             chunk.commit_all();
         }
         if take < need {
-            self.state = TrackState::Ended { at_frame: block_start + (offset + take) as u64 };
+            self.state = TrackState::Ended {
+                at_frame: block_start + (offset + take) as u64,
+            };
         }
         false
     }

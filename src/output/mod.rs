@@ -28,7 +28,9 @@ impl std::str::FromStr for SampleFormat {
             "16" => Ok(Self::I16),
             "24" => Ok(Self::I24),
             "32f" | "32" | "f32" => Ok(Self::F32),
-            other => Err(format!("unsupported bit depth '{other}' (use 16, 24 or 32f)")),
+            other => Err(format!(
+                "unsupported bit depth '{other}' (use 16, 24 or 32f)"
+            )),
         }
     }
 }
@@ -71,14 +73,20 @@ impl BlockSink for NullSink {
 /// Renders until every track has ended, writing exactly the material's frames (the last block
 /// is cut at the end of the longest track). `progress` is called after each block with the frames
 /// rendered so far. Returns the number of frames written.
-pub fn render_offline(renderer: &mut Renderer, sink: &mut dyn BlockSink, progress: &mut dyn FnMut(u64)) -> Result<u64, OutputError> {
+pub fn render_offline(
+    renderer: &mut Renderer,
+    sink: &mut dyn BlockSink,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64, OutputError> {
     let mut block = vec![0.0f32; renderer.config().block_frames * 2];
     loop {
         let start = renderer.position_frames();
         renderer.process(&mut block);
         let end = renderer.end_frame();
         let frames = match end {
-            Some(end) => end.saturating_sub(start).min(renderer.config().block_frames as u64) as usize,
+            Some(end) => end
+                .saturating_sub(start)
+                .min(renderer.config().block_frames as u64) as usize,
             None => renderer.config().block_frames,
         };
         sink.write_block(&block[..frames * 2])?;

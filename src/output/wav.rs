@@ -27,17 +27,30 @@ pub struct WavFile {
 impl WavFile {
     /// Starts writing stereo `format` at `rate` Hz to a temporary file next to `path`.
     pub fn create(path: &Path, rate: u32, format: SampleFormat) -> Result<Self, OutputError> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
         if ext.as_deref() != Some("wav") {
-            return Err(OutputError::UnsupportedType { path: path.to_path_buf() });
+            return Err(OutputError::UnsupportedType {
+                path: path.to_path_buf(),
+            });
         }
         let (bits_per_sample, sample_format) = match format {
             SampleFormat::I16 => (16, HoundFormat::Int),
             SampleFormat::I24 => (24, HoundFormat::Int),
             SampleFormat::F32 => (32, HoundFormat::Float),
         };
-        let spec = WavSpec { channels: 2, sample_rate: rate, bits_per_sample, sample_format };
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let spec = WavSpec {
+            channels: 2,
+            sample_rate: rate,
+            bits_per_sample,
+            sample_format,
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = path.with_file_name(format!(".{name}.tutti-partial-{}", std::process::id()));
         let writer = WavWriter::create(&temp, spec).map_err(|e| write_error(path, e))?;
         Ok(Self {
@@ -56,7 +69,10 @@ impl WavFile {
         if let Some(w) = self.writer.take() {
             w.finalize().map_err(|e| write_error(&self.path, e))?;
         }
-        std::fs::rename(&self.temp, &self.path).map_err(|source| OutputError::Write { path: self.path.clone(), source })
+        std::fs::rename(&self.temp, &self.path).map_err(|source| OutputError::Write {
+            path: self.path.clone(),
+            source,
+        })
     }
 
     /// Samples that were clipped when converting to integers.
@@ -72,7 +88,9 @@ impl WavFile {
 
 impl BlockSink for WavFile {
     fn write_block(&mut self, interleaved: &[f32]) -> Result<(), OutputError> {
-        let Some(w) = self.writer.as_mut() else { return Ok(()) };
+        let Some(w) = self.writer.as_mut() else {
+            return Ok(());
+        };
         for &s in interleaved {
             self.peak = self.peak.max(s.abs());
             let result = match self.format {
@@ -105,5 +123,8 @@ fn write_error(path: &Path, e: hound::Error) -> OutputError {
         hound::Error::IoError(io) => io,
         other => std::io::Error::other(other.to_string()),
     };
-    OutputError::Write { path: path.to_path_buf(), source }
+    OutputError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
 }

@@ -34,6 +34,8 @@ pub struct RendererHandle {
 impl RendererHandle {
     /// Queues a command. Returns it back if the queue is full (the renderer is not running).
     pub fn send(&mut self, command: Command) -> Result<(), Command> {
-        self.commands.push(command).map_err(|rtrb::PushError::Full(c)| c)
+        self.commands
+            .push(command)
+            .map_err(|rtrb::PushError::Full(c)| c)
     }
 }

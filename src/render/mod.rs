@@ -31,7 +31,11 @@ pub struct EngineConfig {
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        Self { rate: 48_000, block_frames: 128, smoothing_ms: 5.0 }
+        Self {
+            rate: 48_000,
+            block_frames: 128,
+            smoothing_ms: 5.0,
+        }
     }
 }
 
@@ -39,17 +43,25 @@ impl EngineConfig {
     /// Checks the rate and block size; the error text says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         if !(8_000..=384_000).contains(&self.rate) {
-            return Err(format!("rate {} Hz is out of range (8000 to 384000)", self.rate));
+            return Err(format!(
+                "rate {} Hz is out of range (8000 to 384000)",
+                self.rate
+            ));
         }
         if !self.block_frames.is_power_of_two() || !(16..=4096).contains(&self.block_frames) {
-            return Err(format!("block {} is not a power of two from 16 to 4096", self.block_frames));
+            return Err(format!(
+                "block {} is not a power of two from 16 to 4096",
+                self.block_frames
+            ));
         }
         Ok(())
     }
 
     /// The smoothing ramp length in frames.
     pub fn ramp_frames(&self) -> u32 {
-        (self.smoothing_ms / 1000.0 * self.rate as f32).round().max(1.0) as u32
+        (self.smoothing_ms / 1000.0 * self.rate as f32)
+            .round()
+            .max(1.0) as u32
     }
 }
 

@@ -26,7 +26,13 @@ pub struct TrackSpec {
 impl TrackSpec {
     /// A track playing `source` from the start at unity gain into the master.
     pub fn new(name: impl Into<String>, source: SourceSpec) -> Self {
-        Self { name: name.into(), source, channel: Channel::default(), start_seconds: 0.0, bus: None }
+        Self {
+            name: name.into(),
+            source,
+            channel: Channel::default(),
+            start_seconds: 0.0,
+            bus: None,
+        }
     }
 }
 
@@ -78,7 +84,12 @@ const COMMAND_CAPACITY: usize = 1024;
 impl Song {
     /// Opens every source (reporting the first error, before anything plays), starts the
     /// decoders and builds the renderer.
-    pub fn start(&self, config: &EngineConfig, mode: RenderMode, pool_config: &PoolConfig) -> Result<Playback, SongError> {
+    pub fn start(
+        &self,
+        config: &EngineConfig,
+        mode: RenderMode,
+        pool_config: &PoolConfig,
+    ) -> Result<Playback, SongError> {
         config.validate().map_err(SongError::Invalid)?;
         if self.tracks.is_empty() {
             return Err(SongError::Invalid("the song has no tracks".into()));
@@ -86,7 +97,10 @@ impl Song {
         let mut readers: Vec<Box<dyn FrameReader>> = Vec::with_capacity(self.tracks.len());
         for t in &self.tracks {
             if t.bus.is_some_and(|b| b >= self.buses.len()) {
-                return Err(SongError::Invalid(format!("track '{}' names a bus that does not exist", t.name)));
+                return Err(SongError::Invalid(format!(
+                    "track '{}' names a bus that does not exist",
+                    t.name
+                )));
             }
             readers.push(Box::new(TrackReader::open(&t.source, config.rate)?));
         }
@@ -104,7 +118,11 @@ impl Song {
                 Track::new(ring, t.channel, dest, start, ramp, any_solo)
             })
             .collect();
-        let buses = self.buses.iter().map(|b| Bus::new(b.channel, config.block_frames, ramp)).collect();
+        let buses = self
+            .buses
+            .iter()
+            .map(|b| Bus::new(b.channel, config.block_frames, ramp))
+            .collect();
         let (producer, consumer) = rtrb::RingBuffer::new(COMMAND_CAPACITY);
         let renderer = Renderer {
             config: *config,
@@ -119,6 +137,10 @@ impl Song {
             commands: consumer,
             stats: Arc::new(Default::default()),
         };
-        Ok(Playback { renderer, handle: RendererHandle { commands: producer }, pool })
+        Ok(Playback {
+            renderer,
+            handle: RendererHandle { commands: producer },
+            pool,
+        })
     }
 }

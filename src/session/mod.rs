@@ -71,7 +71,10 @@ pub enum SessionError {
 impl Session {
     /// Reads and validates a session file.
     pub fn load(path: &Path) -> Result<Session, SessionError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::parse(&text, path)
     }
 
@@ -79,7 +82,12 @@ impl Session {
     pub fn parse(text: &str, path: &Path) -> Result<Session, SessionError> {
         let mut session: Session = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
         session.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        session.validate().map_err(|message| SessionError::Invalid { path: path.to_path_buf(), message })?;
+        session
+            .validate()
+            .map_err(|message| SessionError::Invalid {
+                path: path.to_path_buf(),
+                message,
+            })?;
         Ok(session)
     }
 }
@@ -91,7 +99,11 @@ fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> SessionError {
     if let Some(table) = enclosing_table(text, line) {
         message = format!("{message} (in {table})");
     }
-    SessionError::Parse { path: path.to_path_buf(), line, message }
+    SessionError::Parse {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
 }
 
 /// Describes the table that contains `line`, e.g. "[[track]] #2".

@@ -49,7 +49,10 @@ pub struct EngineEntry {
 
 impl Default for EngineEntry {
     fn default() -> Self {
-        Self { rate: default_rate(), block: default_block() }
+        Self {
+            rate: default_rate(),
+            block: default_block(),
+        }
     }
 }
 
@@ -118,14 +121,19 @@ impl TrackEntry {
     /// The track's name: its `name`, or its file's stem.
     pub fn display_name(&self) -> String {
         self.name.clone().unwrap_or_else(|| {
-            self.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "track".into())
+            self.file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "track".into())
         })
     }
 }
 
 fn check_channel(what: &str, gain_db: f32, pan: f32) -> Result<(), String> {
     if !gain_db.is_finite() || gain_db.abs() > MAX_GAIN_DB {
-        return Err(format!("{what}: gain_db {gain_db} is out of range (-{MAX_GAIN_DB} to {MAX_GAIN_DB})"));
+        return Err(format!(
+            "{what}: gain_db {gain_db} is out of range (-{MAX_GAIN_DB} to {MAX_GAIN_DB})"
+        ));
     }
     if !(-1.0..=1.0).contains(&pan) {
         return Err(format!("{what}: pan {pan} is out of range (-1 to 1)"));
@@ -136,7 +144,11 @@ fn check_channel(what: &str, gain_db: f32, pan: f32) -> Result<(), String> {
 impl Session {
     /// The engine settings this session asks for.
     pub fn engine_config(&self) -> EngineConfig {
-        EngineConfig { rate: self.engine.rate, block_frames: self.engine.block, ..EngineConfig::default() }
+        EngineConfig {
+            rate: self.engine.rate,
+            block_frames: self.engine.block,
+            ..EngineConfig::default()
+        }
     }
 
     pub(super) fn validate(&self) -> Result<(), String> {
@@ -155,7 +167,10 @@ impl Session {
             let what = format!("track '{}'", t.display_name());
             check_channel(&what, t.gain_db, t.pan)?;
             if !(0.0..=MAX_START_SECONDS).contains(&t.start.0) {
-                return Err(format!("{what}: start {} s is out of range (0 to {MAX_START_SECONDS})", t.start.0));
+                return Err(format!(
+                    "{what}: start {} s is out of range (0 to {MAX_START_SECONDS})",
+                    t.start.0
+                ));
             }
             if let Some(bus) = &t.bus {
                 if !self.buses.iter().any(|b| &b.name == bus) {
@@ -174,9 +189,17 @@ impl Session {
             .map(|t| TrackSpec {
                 name: t.display_name(),
                 source: SourceSpec::File(self.base_dir.join(&t.file)),
-                channel: Channel { gain_db: t.gain_db, pan: t.pan, mute: t.mute, solo: t.solo },
+                channel: Channel {
+                    gain_db: t.gain_db,
+                    pan: t.pan,
+                    mute: t.mute,
+                    solo: t.solo,
+                },
                 start_seconds: t.start.0,
-                bus: t.bus.as_ref().and_then(|name| self.buses.iter().position(|b| &b.name == name)),
+                bus: t
+                    .bus
+                    .as_ref()
+                    .and_then(|name| self.buses.iter().position(|b| &b.name == name)),
             })
             .collect();
         let buses = self
@@ -184,9 +207,18 @@ impl Session {
             .iter()
             .map(|b| BusSpec {
                 name: b.name.clone(),
-                channel: Channel { gain_db: b.gain_db, pan: b.pan, mute: b.mute, solo: false },
+                channel: Channel {
+                    gain_db: b.gain_db,
+                    pan: b.pan,
+                    mute: b.mute,
+                    solo: false,
+                },
             })
             .collect();
-        Song { tracks, buses, master_gain_db: self.master.gain_db }
+        Song {
+            tracks,
+            buses,
+            master_gain_db: self.master.gain_db,
+        }
     }
 }

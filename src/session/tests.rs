@@ -31,24 +31,36 @@ pan = -0.5
     assert_eq!(song.tracks[0].bus, Some(0));
     assert_eq!(song.tracks[0].start_seconds, 1.5);
     assert_eq!(song.tracks[1].channel.pan, -0.5);
-    assert!(matches!(&song.tracks[1].source, crate::source::SourceSpec::File(p) if p == Path::new("/songs/bass.flac")));
+    assert!(
+        matches!(&song.tracks[1].source, crate::source::SourceSpec::File(p) if p == Path::new("/songs/bass.flac"))
+    );
 }
 
 #[test]
 fn unknown_key_names_key_and_line() {
-    let err = parse("[[track]]\nfile = \"a.wav\"\n\n[[track]]\nfile = \"b.wav\"\ngian = 3\n").unwrap_err();
+    let err = parse("[[track]]\nfile = \"a.wav\"\n\n[[track]]\nfile = \"b.wav\"\ngian = 3\n")
+        .unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with("/songs/song.toml:6: "), "{text}");
-    assert!(text.contains("gian") && text.contains("[[track]] #2"), "{text}");
+    assert!(
+        text.contains("gian") && text.contains("[[track]] #2"),
+        "{text}"
+    );
 }
 
 #[test]
 fn bad_values_are_rejected() {
     for (body, expect) in [
         ("[[track]]\nfile=\"a.wav\"\npan = 3.0", "pan 3"),
-        ("[engine]\nblock = 100\n[[track]]\nfile=\"a.wav\"", "block 100"),
+        (
+            "[engine]\nblock = 100\n[[track]]\nfile=\"a.wav\"",
+            "block 100",
+        ),
         ("[engine]\nrate = 0\n[[track]]\nfile=\"a.wav\"", "rate 0"),
-        ("[[track]]\nfile=\"a.wav\"\nbus = \"nope\"", "unknown bus 'nope'"),
+        (
+            "[[track]]\nfile=\"a.wav\"\nbus = \"nope\"",
+            "unknown bus 'nope'",
+        ),
         ("", "no [[track]]"),
         ("[[track]]\nfile=\"a.wav\"\nstart = \"1:99\"", "not a time"),
     ] {

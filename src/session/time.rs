@@ -35,7 +35,9 @@ impl<'de> serde::Deserialize<'de> for Seconds {
         }
         match Raw::deserialize(d)? {
             Raw::Number(n) => Ok(Seconds(n)),
-            Raw::Text(s) => parse_time(&s).map(Seconds).map_err(serde::de::Error::custom),
+            Raw::Text(s) => parse_time(&s)
+                .map(Seconds)
+                .map_err(serde::de::Error::custom),
         }
     }
 }

@@ -21,7 +21,9 @@ impl StereoMap {
     /// The map for a source's channel layout. `count` is the number of interleaved channels.
     pub fn new(channels: Option<&Channels>, count: usize) -> Self {
         let weights = match channels {
-            Some(Channels::Positioned(pos)) if pos.bits().count_ones() as usize == count && count > 2 => {
+            Some(Channels::Positioned(pos))
+                if pos.bits().count_ones() as usize == count && count > 2 =>
+            {
                 pos.iter().map(position_weights).collect()
             }
             _ => default_weights(count),
@@ -59,8 +61,14 @@ fn position_weights(pos: Position) -> (f32, f32) {
     let right = Position::FRONT_RIGHT;
     let centre = Position::FRONT_CENTER | Position::REAR_CENTER | Position::TOP_CENTER;
     let lfe = Position::LFE1 | Position::LFE2;
-    let left_ish = Position::REAR_LEFT | Position::SIDE_LEFT | Position::FRONT_LEFT_CENTER | Position::FRONT_LEFT_WIDE;
-    let right_ish = Position::REAR_RIGHT | Position::SIDE_RIGHT | Position::FRONT_RIGHT_CENTER | Position::FRONT_RIGHT_WIDE;
+    let left_ish = Position::REAR_LEFT
+        | Position::SIDE_LEFT
+        | Position::FRONT_LEFT_CENTER
+        | Position::FRONT_LEFT_WIDE;
+    let right_ish = Position::REAR_RIGHT
+        | Position::SIDE_RIGHT
+        | Position::FRONT_RIGHT_CENTER
+        | Position::FRONT_RIGHT_WIDE;
     if pos == left {
         (1.0, 0.0)
     } else if pos == right {

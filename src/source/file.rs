@@ -51,14 +51,22 @@ pub struct TrackInfo {
 
 /// Opens `path` with symphonia's probe.
 fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, SourceError> {
-    let file = File::open(path).map_err(|e| SourceError::Open { path: path.to_path_buf(), source: e })?;
+    let file = File::open(path).map_err(|e| SourceError::Open {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
     }
     symphonia::default::get_probe()
-        .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
+        .probe(
+            &hint,
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
         .map_err(|e| SourceError::from_symphonia(path, e, "unrecognised or unsupported format"))
 }
 
@@ -66,7 +74,11 @@ fn open_format(path: &Path) -> Result<Box<dyn FormatReader>, SourceError> {
 pub fn probe(path: &Path) -> Result<MediaInfo, SourceError> {
     let format = open_format(path)?;
     let tracks = format.tracks().iter().map(track_info).collect();
-    Ok(MediaInfo { path: path.to_path_buf(), format: format.format_info().long_name.to_string(), tracks })
+    Ok(MediaInfo {
+        path: path.to_path_buf(),
+        format: format.format_info().long_name.to_string(),
+        tracks,
+    })
 }
 
 fn track_info(track: &Track) -> TrackInfo {
@@ -84,7 +96,9 @@ fn track_info(track: &Track) -> TrackInfo {
     TrackInfo {
         number: track.id,
         is_audio: audio.is_some(),
-        codec: audio.map(|a| codec_name(a.codec)).unwrap_or_else(|| "not audio".into()),
+        codec: audio
+            .map(|a| codec_name(a.codec))
+            .unwrap_or_else(|| "not audio".into()),
         rate,
         channels: audio.and_then(|a| a.channels.as_ref()).map(Channels::count),
         bits: audio.and_then(|a| a.bits_per_sample),
@@ -121,19 +135,34 @@ impl FileDecoder {
         let format = open_format(path)?;
         let track = format
             .default_track(TrackType::Audio)
-            .ok_or_else(|| SourceError::NoAudio { path: path.to_path_buf() })?;
+            .ok_or_else(|| SourceError::NoAudio {
+                path: path.to_path_buf(),
+            })?;
         let track_id = track.id;
         let Some(CodecParameters::Audio(params)) = track.codec_params.clone() else {
-            return Err(SourceError::NoAudio { path: path.to_path_buf() });
+            return Err(SourceError::NoAudio {
+                path: path.to_path_buf(),
+            });
         };
         let decoder = symphonia::default::get_codecs()
             .make_audio_decoder(&params, &AudioDecoderOptions::default())
-            .map_err(|e| SourceError::from_symphonia(path, e, &format!("unsupported codec ({})", params.codec)))?;
+            .map_err(|e| {
+                SourceError::from_symphonia(
+                    path,
+                    e,
+                    &format!("unsupported codec ({})", params.codec),
+                )
+            })?;
         let rate = params.sample_rate.ok_or_else(|| SourceError::Invalid {
             path: path.to_path_buf(),
             reason: "the file does not state its sample rate".into(),
         })?;
-        let channel_count = params.channels.as_ref().map(Channels::count).unwrap_or(1).max(1);
+        let channel_count = params
+            .channels
+            .as_ref()
+            .map(Channels::count)
+            .unwrap_or(1)
+            .max(1);
         Ok(Self {
             path: path.to_path_buf(),
             format,
@@ -171,7 +200,11 @@ impl FileDecoder {
                 Ok(Some(p)) => p,
                 Ok(None) => return false,
                 Err(e) => {
-                    warn(format!("{}: decoding stopped at {}: {e}", self.path.display(), self.position()));
+                    warn(format!(
+                        "{}: decoding stopped at {}: {e}",
+                        self.path.display(),
+                        self.position()
+                    ));
                     return false;
                 }
             };
@@ -195,10 +228,18 @@ impl FileDecoder {
                     return true;
                 }
                 Err(SymphoniaError::DecodeError(e)) => {
-                    warn(format!("{}: corrupt packet at {} skipped: {e}", self.path.display(), self.position()));
+                    warn(format!(
+                        "{}: corrupt packet at {} skipped: {e}",
+                        self.path.display(),
+                        self.position()
+                    ));
                 }
                 Err(e) => {
-                    warn(format!("{}: decoding stopped at {}: {e}", self.path.display(), self.position()));
+                    warn(format!(
+                        "{}: decoding stopped at {}: {e}",
+                        self.path.display(),
+                        self.position()
+                    ));
                     return false;
                 }
             }

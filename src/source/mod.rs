@@ -77,13 +77,23 @@ impl SourceError {
         use symphonia::core::errors::Error as E;
         let path = path.to_path_buf();
         match err {
-            E::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                Self::Invalid { path, reason: "file is truncated or empty".into() }
-            }
+            E::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Self::Invalid {
+                path,
+                reason: "file is truncated or empty".into(),
+            },
             E::IoError(source) => Self::Open { path, source },
-            E::Unsupported(what) => Self::Unsupported { path, reason: format!("{unsupported}: {what}") },
-            E::DecodeError(what) => Self::Invalid { path, reason: format!("corrupt data: {what}") },
-            other => Self::Unsupported { path, reason: format!("{unsupported}: {other}") },
+            E::Unsupported(what) => Self::Unsupported {
+                path,
+                reason: format!("{unsupported}: {what}"),
+            },
+            E::DecodeError(what) => Self::Invalid {
+                path,
+                reason: format!("corrupt data: {what}"),
+            },
+            other => Self::Unsupported {
+                path,
+                reason: format!("{unsupported}: {other}"),
+            },
         }
     }
 }

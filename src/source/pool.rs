@@ -32,8 +32,14 @@ pub struct PoolConfig {
 
 impl Default for PoolConfig {
     fn default() -> Self {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Self { ring_frames: 48_000 * 2, threads, read_delay: Duration::ZERO }
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Self {
+            ring_frames: 48_000 * 2,
+            threads,
+            read_delay: Duration::ZERO,
+        }
     }
 }
 
@@ -65,14 +71,23 @@ impl DecodePool {
     ///
     /// # Errors
     /// Fails only if the operating system refuses to start a thread.
-    pub fn start(readers: Vec<Box<dyn FrameReader>>, config: &PoolConfig) -> std::io::Result<(Self, Vec<Consumer<f32>>)> {
+    pub fn start(
+        readers: Vec<Box<dyn FrameReader>>,
+        config: &PoolConfig,
+    ) -> std::io::Result<(Self, Vec<Consumer<f32>>)> {
         let mut consumers = Vec::with_capacity(readers.len());
         let jobs: Vec<Mutex<Job>> = readers
             .into_iter()
             .map(|reader| {
                 let (producer, consumer) = RingBuffer::new(config.ring_frames.max(64) * 2);
                 consumers.push(consumer);
-                Mutex::new(Job { reader, producer: Some(producer), pending: Vec::new(), pending_pos: 0, ended: false })
+                Mutex::new(Job {
+                    reader,
+                    producer: Some(producer),
+                    pending: Vec::new(),
+                    pending_pos: 0,
+                    ended: false,
+                })
             })
             .collect();
         let shared = Arc::new(Shared {
@@ -83,10 +98,15 @@ impl DecodePool {
             read_delay: config.read_delay,
         });
         let threads = config.threads.clamp(1, shared.jobs.len().max(1));
-        let mut pool = Self { shared, workers: Vec::with_capacity(threads) };
+        let mut pool = Self {
+            shared,
+            workers: Vec::with_capacity(threads),
+        };
         for i in 0..threads {
             let shared = pool.shared.clone();
-            let handle = std::thread::Builder::new().name(format!("tutti-decode-{i}")).spawn(move || worker(&shared, i))?;
+            let handle = std::thread::Builder::new()
+                .name(format!("tutti-decode-{i}"))
+                .spawn(move || worker(&shared, i))?;
             pool.workers.push(handle);
         }
         Ok((pool, consumers))
@@ -94,7 +114,13 @@ impl DecodePool {
 
     /// Takes the warnings reported so far (corrupt packets, tracks that ended early).
     pub fn take_warnings(&self) -> Vec<String> {
-        std::mem::take(&mut *self.shared.warnings.lock().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(
+            &mut *self
+                .shared
+                .warnings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
     }
 
     /// True once every track has been read to its end.
@@ -130,7 +156,9 @@ fn worker(shared: &Shared, first: usize) {
 impl Job {
     /// Moves one piece forward; returns true if anything happened.
     fn step(&mut self, shared: &Shared) -> bool {
-        let Some(producer) = &mut self.producer else { return false };
+        let Some(producer) = &mut self.producer else {
+            return false;
+        };
         if producer.is_abandoned() {
             return self.finish(shared);
         }
@@ -147,7 +175,13 @@ impl Job {
         if !shared.read_delay.is_zero() {
             std::thread::sleep(shared.read_delay);
         }
-        let mut warn = |w: String| shared.warnings.lock().unwrap_or_else(|e| e.into_inner()).push(w);
+        let mut warn = |w: String| {
+            shared
+                .warnings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(w)
+        };
         self.ended = !self.reader.read(&mut self.pending, &mut warn);
         true
     }

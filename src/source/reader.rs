@@ -42,20 +42,37 @@ impl TrackReader {
                 let rate = dec.rate();
                 (Input::File(dec), map, rate)
             }
-            SourceSpec::Memory { samples, channels, rate } => {
-                (Input::Memory { samples: samples.clone(), pos: 0 }, StereoMap::new(None, *channels), *rate)
-            }
+            SourceSpec::Memory {
+                samples,
+                channels,
+                rate,
+            } => (
+                Input::Memory {
+                    samples: samples.clone(),
+                    pos: 0,
+                },
+                StereoMap::new(None, *channels),
+                *rate,
+            ),
         };
         let resampler = if rate == engine_rate {
             None
         } else {
-            let r = StreamResampler::new(rate, engine_rate).map_err(|reason| SourceError::Unsupported {
-                path: spec_path(spec),
-                reason: format!("cannot resample {rate} Hz to {engine_rate} Hz: {reason}"),
+            let r = StreamResampler::new(rate, engine_rate).map_err(|reason| {
+                SourceError::Unsupported {
+                    path: spec_path(spec),
+                    reason: format!("cannot resample {rate} Hz to {engine_rate} Hz: {reason}"),
+                }
             })?;
             Some(r)
         };
-        Ok(Self { input, map, resampler, raw: Vec::new(), stereo: Vec::new() })
+        Ok(Self {
+            input,
+            map,
+            resampler,
+            raw: Vec::new(),
+            stereo: Vec::new(),
+        })
     }
 
     /// Reads the next piece of raw samples into `self.raw`; false at the end.

@@ -26,11 +26,26 @@ pub struct StreamResampler {
 impl StreamResampler {
     /// A resampler from `in_rate` to `out_rate` Hz, or an error text if rubato refuses them.
     pub fn new(in_rate: u32, out_rate: u32) -> Result<Self, String> {
-        let inner = Fft::<f32>::new(in_rate as usize, out_rate as usize, CHUNK_FRAMES, CHANNELS, FixedSync::Input)
-            .map_err(|e| e.to_string())?;
+        let inner = Fft::<f32>::new(
+            in_rate as usize,
+            out_rate as usize,
+            CHUNK_FRAMES,
+            CHANNELS,
+            FixedSync::Input,
+        )
+        .map_err(|e| e.to_string())?;
         let output = vec![0.0; inner.output_frames_max() * CHANNELS];
         let delay_left = inner.output_delay();
-        Ok(Self { inner, input: Vec::new(), output, delay_left, frames_in: 0, frames_out: 0, in_rate, out_rate })
+        Ok(Self {
+            inner,
+            input: Vec::new(),
+            output,
+            delay_left,
+            frames_in: 0,
+            frames_out: 0,
+            in_rate,
+            out_rate,
+        })
     }
 
     /// Resamples `stereo` (interleaved) and appends what is ready to `out`.
@@ -78,8 +93,13 @@ impl StreamResampler {
             ) else {
                 return need;
             };
-            let indexing = partial.map(|n| Indexing { partial_len: Some(n), ..Indexing::default() });
-            self.inner.process_into_buffer(&inp, &mut outp, indexing.as_ref()).unwrap_or((need, 0))
+            let indexing = partial.map(|n| Indexing {
+                partial_len: Some(n),
+                ..Indexing::default()
+            });
+            self.inner
+                .process_into_buffer(&inp, &mut outp, indexing.as_ref())
+                .unwrap_or((need, 0))
         };
         let skip = self.delay_left.min(produced);
         self.delay_left -= skip;
@@ -104,8 +124,17 @@ mod tests {
             r.process(chunk, &mut out);
         }
         r.finish(&mut out);
-        assert_eq!(out.len() / 2, (40_000u64 * 48_000).div_ceil(44_100) as usize);
-        let peak = out.iter().step_by(2).enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
+        assert_eq!(
+            out.len() / 2,
+            (40_000u64 * 48_000).div_ceil(44_100) as usize
+        );
+        let peak = out
+            .iter()
+            .step_by(2)
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap()
+            .0;
         assert_eq!(peak, 10_884); // 10000 · 48000 / 44100 = 10884.35
     }
 }
