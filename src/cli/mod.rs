@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the subcommands.
 
 mod demo;
+mod fx;
 mod info;
 mod mix;
 mod progress;
@@ -36,6 +37,12 @@ enum Command {
     Info(InfoArgs),
     /// Render a built-in demo song, made in code, to tutti-demo.wav (no input files needed).
     Demo(DemoArgs),
+    /// Apply an effect chain to one file, like sox's effects; the tail (reverb, delay) is
+    /// rendered too. `tutti fx --list` lists the effects and their parameters.
+    ///
+    /// Example: tutti fx in.wav -o out.wav -e "highpass freq_hz=80" -e "reverb decay_s=2 mix=0.3"
+    /// -e "limiter ceiling_db=-1"
+    Fx(fx::FxArgs),
 }
 
 /// Output options shared by the rendering commands.
@@ -128,5 +135,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Render(a) => mix::render(a),
         Command::Info(a) => info::info(a),
         Command::Demo(a) => demo::demo(a),
+        Command::Fx(a) => fx::fx(a),
     }
 }

@@ -5,9 +5,11 @@
 //! allocated before rendering starts.
 
 mod kernel;
+mod strip;
 mod track;
 
 pub use kernel::{mix_into, mix_into_ramped};
+pub use strip::{Send, Strip};
 pub use track::{Fill, Track, TrackState};
 
 use crate::dsp::{db_to_gain, Smoothed};

@@ -6,11 +6,12 @@
 //! All buffers are allocated when the renderer is built.
 
 mod command;
+mod fx;
 mod song;
 mod stats;
 
-pub use command::{Command, RendererHandle};
-pub use song::{BusSpec, Playback, Song, SongError, TrackSpec};
+pub use command::{ChainId, Command, RendererHandle};
+pub use song::{BusSpec, Playback, SendSpec, Song, SongError, TrackSpec};
 pub use stats::RenderStats;
 
 use std::sync::Arc;
@@ -90,6 +91,7 @@ pub struct Renderer {
     frame: u64,
     commands: rtrb::Consumer<Command>,
     stats: Arc<RenderStats>,
+    fx: fx::RenderFx,
 }
 
 impl Renderer {
@@ -117,6 +119,17 @@ impl Renderer {
         })
     }
 
+    /// How many frames the effects keep sounding after the last track ends (reverb and delay
+    /// tails, plus effect latencies); [`crate::output::render_offline`] renders them too.
+    pub fn tail_frames(&self) -> usize {
+        self.fx.tail_frames()
+    }
+
+    /// How many frames the effects delay the output (lookahead, block buffering).
+    pub fn latency_frames(&self) -> usize {
+        self.fx.latency_frames()
+    }
+
     /// Renders the next block into `out`: interleaved stereo, `block_frames * 2` samples (a
     /// shorter slice renders fewer frames).
     // audio thread: no alloc, lock, I/O or print
@@ -127,16 +140,21 @@ impl Renderer {
         self.apply_commands();
         let any_solo = self.tracks.iter().any(|t| t.channel.solo);
         let mut underruns = 0;
-        for track in &mut self.tracks {
+        let mut resets = 0;
+        for (i, track) in self.tracks.iter_mut().enumerate() {
+            if let Some(strip) = self.fx.strip(i) {
+                underruns +=
+                    track.process(strip.input(len), self.frame, any_solo, self.fill) as u64;
+                resets += strip.finish(len, any_solo, track.destination, out, &mut self.buses);
+                continue;
+            }
             let target = match track.destination {
                 Destination::Master => &mut *out,
                 Destination::Bus(b) => &mut self.buses[b].buffer[..len],
             };
             underruns += track.process(target, self.frame, any_solo, self.fill) as u64;
         }
-        for bus in &mut self.buses {
-            bus.process(out);
-        }
+        resets += self.fx.mix_buses(&mut self.buses, out);
         if self.master_gain.is_ramping() || self.master_gain.current() != 1.0 {
             for frame in out.chunks_exact_mut(2) {
                 let g = self.master_gain.next();
@@ -146,6 +164,7 @@ impl Renderer {
         }
         self.frame += (len / 2) as u64;
         self.stats.record_block(underruns);
+        self.stats.record_effect_resets(resets);
     }
 
     fn apply_commands(&mut self) {
@@ -153,7 +172,13 @@ impl Renderer {
             match cmd {
                 Command::SetTrack { track, channel } => {
                     if let Some(t) = self.tracks.get_mut(track) {
-                        t.channel = channel;
+                        t.channel = match self.fx.strip(track) {
+                            Some(strip) => {
+                                strip.channel = channel;
+                                crate::mixer::Strip::inner_channel(&channel)
+                            }
+                            None => channel,
+                        };
                     }
                 }
                 Command::SetBus { bus, channel } => {
@@ -162,6 +187,7 @@ impl Renderer {
                     }
                 }
                 Command::SetMasterGain { gain } => self.master_gain.set(gain),
+                other => self.fx.apply(other),
             }
         }
     }

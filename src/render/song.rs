@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::{EngineConfig, RenderMode, Renderer, RendererHandle};
-use crate::dsp::{db_to_gain, Smoothed};
-use crate::mixer::{Bus, Channel, Destination, Fill, Track};
+use crate::dsp::{db_to_gain, EffectSpec, Smoothed};
+use crate::mixer::{Bus, Channel, Destination, Fill, Strip, Track};
 use crate::source::{DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec, TrackReader};
 
 /// One track of a song.
@@ -21,6 +21,21 @@ pub struct TrackSpec {
     pub start_seconds: f64,
     /// The bus it feeds (an index into [`Song::buses`]), or `None` for the master.
     pub bus: Option<usize>,
+    /// Its effects, in order, before the fader.
+    pub effects: Vec<EffectSpec>,
+    /// Its sends to buses.
+    pub sends: Vec<SendSpec>,
+}
+
+/// A send from a track to a bus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendSpec {
+    /// The bus (an index into [`Song::buses`]).
+    pub bus: usize,
+    /// Send level in dB.
+    pub level_db: f32,
+    /// Tapped before the fader (after the track's effects) if true, after it otherwise.
+    pub pre_fader: bool,
 }
 
 impl TrackSpec {
@@ -32,6 +47,8 @@ impl TrackSpec {
             channel: Channel::default(),
             start_seconds: 0.0,
             bus: None,
+            effects: Vec::new(),
+            sends: Vec::new(),
         }
     }
 }
@@ -43,6 +60,19 @@ pub struct BusSpec {
     pub name: String,
     /// Gain, pan and mute of the bus.
     pub channel: Channel,
+    /// Its effects, in order, before its gain.
+    pub effects: Vec<EffectSpec>,
+}
+
+impl BusSpec {
+    /// A bus without effects.
+    pub fn new(name: impl Into<String>, channel: Channel) -> Self {
+        Self {
+            name: name.into(),
+            channel,
+            effects: Vec::new(),
+        }
+    }
 }
 
 /// A mix: tracks → buses → master.
@@ -54,6 +84,8 @@ pub struct Song {
     pub buses: Vec<BusSpec>,
     /// Master gain in dB.
     pub master_gain_db: f32,
+    /// The master's effects, in order, before the master gain.
+    pub master_effects: Vec<EffectSpec>,
 }
 
 /// Why a song could not start.
@@ -104,6 +136,7 @@ impl Song {
             }
             readers.push(Box::new(TrackReader::open(&t.source, config.rate)?));
         }
+        let fx = super::fx::build(self, config)?;
         let (pool, rings) = DecodePool::start(readers, pool_config)
             .map_err(|e| SongError::Invalid(format!("cannot start decoder threads: {e}")))?;
         let ramp = config.ramp_frames();
@@ -112,10 +145,16 @@ impl Song {
             .tracks
             .iter()
             .zip(rings)
-            .map(|(t, ring)| {
+            .enumerate()
+            .map(|(i, (t, ring))| {
                 let start = (t.start_seconds.max(0.0) * config.rate as f64).round() as u64;
                 let dest = t.bus.map_or(Destination::Master, Destination::Bus);
-                Track::new(ring, t.channel, dest, start, ramp, any_solo)
+                let channel = if fx.strips[i].is_some() {
+                    Strip::inner_channel(&t.channel)
+                } else {
+                    t.channel
+                };
+                Track::new(ring, channel, dest, start, ramp, any_solo)
             })
             .collect();
         let buses = self
@@ -136,6 +175,7 @@ impl Song {
             frame: 0,
             commands: consumer,
             stats: Arc::new(Default::default()),
+            fx,
         };
         Ok(Playback {
             renderer,

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct RenderStats {
     blocks: AtomicU64,
     underruns: AtomicU64,
+    effect_resets: AtomicU64,
 }
 
 impl RenderStats {
@@ -17,6 +18,19 @@ impl RenderStats {
         if underruns > 0 {
             self.underruns.fetch_add(underruns, Ordering::Relaxed);
         }
+    }
+
+    /// Records effects reset by the chain guard (NaN, Inf or a blow-up) in one block.
+    // audio thread: no alloc, lock, I/O or print
+    pub fn record_effect_resets(&self, resets: u64) {
+        if resets > 0 {
+            self.effect_resets.fetch_add(resets, Ordering::Relaxed);
+        }
+    }
+
+    /// Effects reset because their output was NaN, infinite or blew up.
+    pub fn effect_resets(&self) -> u64 {
+        self.effect_resets.load(Ordering::Relaxed)
     }
 
     /// Blocks rendered.

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::effects::{self, EffectEntry, SendEntry};
 use super::time::Seconds;
 use crate::mixer::Channel;
-use crate::render::{BusSpec, EngineConfig, Song, TrackSpec};
+use crate::render::{BusSpec, EngineConfig, SendSpec, Song, TrackSpec};
 use crate::source::SourceSpec;
 
 /// Gains beyond this many dB are taken for a mistake.
@@ -71,6 +72,9 @@ pub struct MasterEntry {
     /// Master gain in dB.
     #[serde(default)]
     pub gain_db: f32,
+    /// Master effects, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectEntry>,
 }
 
 /// One `[[bus]]`.
@@ -88,6 +92,9 @@ pub struct BusEntry {
     /// Muted.
     #[serde(default)]
     pub mute: bool,
+    /// The bus's effects, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectEntry>,
 }
 
 /// One `[[track]]`.
@@ -115,6 +122,12 @@ pub struct TrackEntry {
     pub start: Seconds,
     /// The bus it feeds.
     pub bus: Option<String>,
+    /// The track's effects, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectEntry>,
+    /// Sends to buses.
+    #[serde(default)]
+    pub sends: Vec<SendEntry>,
 }
 
 impl TrackEntry {
@@ -177,8 +190,36 @@ impl Session {
                     return Err(format!("{what}: unknown bus '{bus}'"));
                 }
             }
+            effects::check_sends(&what, &t.sends, &self.bus_names())?;
         }
         Ok(())
+    }
+
+    fn bus_names(&self) -> Vec<&str> {
+        self.buses.iter().map(|b| b.name.as_str()).collect()
+    }
+
+    /// Checks every effect list against the effect registry. The error carries the byte offset
+    /// of the offending effect table, for its line number.
+    pub(super) fn validate_effects(&self) -> Result<(), (usize, String)> {
+        let buses = self.bus_names();
+        effects::check_effects("[master]", &self.master.effects, true, &buses)?;
+        for b in &self.buses {
+            effects::check_effects(&format!("bus '{}'", b.name), &b.effects, true, &buses)?;
+        }
+        for t in &self.tracks {
+            effects::check_effects(
+                &format!("track '{}'", t.display_name()),
+                &t.effects,
+                false,
+                &buses,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn bus_index(&self, name: &str) -> Option<usize> {
+        self.buses.iter().position(|b| b.name == name)
     }
 
     /// The song this session describes; bus names become indices here.
@@ -200,6 +241,19 @@ impl Session {
                     .bus
                     .as_ref()
                     .and_then(|name| self.buses.iter().position(|b| &b.name == name)),
+                effects: effects::specs(&t.effects, &self.base_dir),
+                sends: t
+                    .sends
+                    .iter()
+                    .filter_map(|s| {
+                        let bus = self.bus_index(&s.bus)?;
+                        Some(SendSpec {
+                            bus,
+                            level_db: s.level_db,
+                            pre_fader: s.pre,
+                        })
+                    })
+                    .collect(),
             })
             .collect();
         let buses = self
@@ -213,12 +267,14 @@ impl Session {
                     mute: b.mute,
                     solo: false,
                 },
+                effects: effects::specs(&b.effects, &self.base_dir),
             })
             .collect();
         Song {
             tracks,
             buses,
             master_gain_db: self.master.gain_db,
+            master_effects: effects::specs(&self.master.effects, &self.base_dir),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod channels;
 mod file;
+mod ir;
 mod pool;
 mod reader;
 mod resample;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub use channels::StereoMap;
 pub use file::{decode_file, probe, FileDecoder, MediaInfo, TrackInfo};
+pub use ir::load_impulse_response;
 pub use pool::{DecodePool, PoolConfig};
 pub use reader::{FrameReader, TrackReader};
 pub use resample::StreamResampler;
