@@ -1,14 +1,4 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+//! tutti's benchmarks. The peers they compare against (fundsp, fft-convolver) and criterion are
+//! dependencies of this package only, so `cargo test` at the root never builds them.
+//!
+//! Run: `cargo bench -p tutti-bench --bench effects`.
