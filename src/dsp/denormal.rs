@@ -13,7 +13,6 @@
 /// # Real-time
 /// Two register accesses; no allocation.
 pub struct DenormalGuard {
-    #[allow(dead_code)]
     saved: usize,
 }
 

@@ -23,6 +23,7 @@ mod effect;
 pub mod eq;
 pub mod limiter;
 mod param;
+mod partition;
 mod registry;
 pub mod reverb;
 mod smooth;
