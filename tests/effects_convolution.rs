@@ -232,3 +232,38 @@ fn loads_and_resamples_an_ir_file() {
         .unwrap();
     assert!(missing.contains("/nonexistent/room.wav"), "{missing}");
 }
+
+#[test]
+fn ten_second_ir_reaches_its_last_partition() {
+    // Sparse true-stereo IR, 10 s: taps at 0 and 9.9 s (L→L), and at 5 s (R→L).
+    let len = 10 * RATE as usize;
+    let mut ir = ImpulseResponse {
+        channels: vec![vec![0.0; len]; 4],
+    };
+    ir.channels[0][0] = 1.0;
+    ir.channels[0][len - 4800] = 0.5;
+    ir.channels[2][len / 2] = 0.25;
+    let mut fx = build(&ir, "dry=0 wet=1 normalize=false", 128);
+    let lat = fx.latency_frames();
+    let mut x = vec![0.0f32; 2 * 256];
+    x[0] = 1.0;
+    x[2 * 10 + 1] = 1.0;
+    let y = run(fx.as_mut(), &x, len, 128);
+    let left = |frame: usize| y[2 * (frame + lat)];
+    assert!((left(0) - 1.0).abs() < 1e-5);
+    assert!(
+        (left(len - 4800) - 0.5).abs() < 1e-5,
+        "{}",
+        left(len - 4800)
+    );
+    assert!(
+        (left(10 + len / 2) - 0.25).abs() < 1e-5,
+        "{}",
+        left(10 + len / 2)
+    );
+    let energy: f32 = y.iter().map(|v| v * v).sum();
+    assert!(
+        (energy - (1.0 + 0.25 + 0.0625)).abs() < 1e-3,
+        "nothing else: {energy}"
+    );
+}
