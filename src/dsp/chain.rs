@@ -3,7 +3,7 @@
 
 use super::denormal::DenormalGuard;
 use super::effect::{Effect, ProcessContext};
-use super::param::Param;
+use super::Smoothed;
 
 /// A sample beyond ±10⁵ (+100 dBFS) means a feedback path or filter has blown up.
 pub const BLOW_UP_LEVEL: f32 = 1.0e5;
@@ -14,7 +14,7 @@ pub const BYPASS_FADE_MS: f32 = 10.0;
 struct Slot {
     effect: Box<dyn Effect>,
     /// 1 = fully in, 0 = bypassed; glides over [`BYPASS_FADE_MS`].
-    wet: Param,
+    wet: Smoothed,
 }
 
 /// An ordered effect chain on a track, bus or the master.
@@ -52,7 +52,7 @@ impl EffectChain {
             .into_iter()
             .map(|effect| Slot {
                 effect,
-                wet: Param::new(1.0, fade.max(1)),
+                wet: Smoothed::new(1.0, fade),
             })
             .collect();
         let dry = vec![0.0; max_block_frames * 2];
@@ -86,7 +86,7 @@ impl EffectChain {
         let block = &mut block[..len];
         let _ftz = DenormalGuard::new();
         for slot in &mut self.slots {
-            if !slot.wet.is_ramping() && slot.wet.get() == 0.0 {
+            if !slot.wet.is_ramping() && slot.wet.current() == 0.0 {
                 continue;
             }
             let dry = &mut self.dry[..len];
@@ -123,7 +123,7 @@ impl EffectChain {
         if s.wet.target() == target {
             return;
         }
-        if enabled && s.wet.get() == 0.0 {
+        if enabled && s.wet.current() == 0.0 {
             s.effect.reset();
         }
         s.wet.set(target);
@@ -171,7 +171,7 @@ fn is_sane(block: &[f32]) -> bool {
 }
 
 /// `block = dry + (block − dry) · wet`, with `wet` advancing one frame at a time.
-fn crossfade(block: &mut [f32], dry: &[f32], wet: &mut Param) {
+fn crossfade(block: &mut [f32], dry: &[f32], wet: &mut Smoothed) {
     for (o, d) in block.chunks_exact_mut(2).zip(dry.chunks_exact(2)) {
         let w = wet.next();
         o[0] = d[0] + (o[0] - d[0]) * w;

@@ -32,7 +32,7 @@ pub use chain::{EffectChain, BLOW_UP_LEVEL, BYPASS_FADE_MS};
 pub use denormal::DenormalGuard;
 pub use dither::{quantize_clipped, TpdfDither};
 pub use effect::{BuildContext, Effect, ImpulseResponse, IrLoader, ProcessContext};
-pub use param::{Param, ParamBank, ParamInfo, ParamKind, MAX_PARAMS};
+pub use param::{ParamBank, ParamInfo, ParamKind, MAX_PARAMS};
 pub use registry::{effect_info, effects_help, EffectInfo, EffectSpec, EFFECTS};
 pub use smooth::Smoothed;
 

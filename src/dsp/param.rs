@@ -3,7 +3,10 @@
 //!
 //! One mechanism serves every effect: each effect kind declares a static table of
 //! [`ParamInfo`]; the control side checks and converts `key=value` text against it, and the
-//! audio thread addresses parameters by index only, through a [`ParamBank`].
+//! audio thread addresses parameters by index only, through a [`ParamBank`] of [`Smoothed`]
+//! values.
+
+use super::Smoothed;
 
 /// How a parameter's value is written and what it means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,85 +157,6 @@ impl ParamInfo {
     }
 }
 
-/// One smoothed value: glides linearly to its target over a fixed number of frames.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Param {
-    current: f32,
-    target: f32,
-    step: f32,
-    frames_left: u32,
-    ramp_frames: u32,
-}
-
-impl Param {
-    /// A value at `value` that glides over `ramp_frames` frames (0 = jumps).
-    pub fn new(value: f32, ramp_frames: u32) -> Self {
-        Self {
-            current: value,
-            target: value,
-            step: 0.0,
-            frames_left: 0,
-            ramp_frames,
-        }
-    }
-
-    /// Starts gliding to `target`.
-    pub fn set(&mut self, target: f32) {
-        self.target = target;
-        if self.ramp_frames == 0 {
-            self.current = target;
-            self.frames_left = 0;
-        } else {
-            self.frames_left = self.ramp_frames;
-            self.step = (target - self.current) / self.ramp_frames as f32;
-        }
-    }
-
-    /// The value now.
-    #[inline]
-    pub fn get(&self) -> f32 {
-        self.current
-    }
-
-    /// The value it is heading for.
-    pub fn target(&self) -> f32 {
-        self.target
-    }
-
-    /// True while gliding.
-    #[inline]
-    pub fn is_ramping(&self) -> bool {
-        self.frames_left > 0
-    }
-
-    /// Advances one frame and returns the new value.
-    #[inline]
-    pub fn next(&mut self) -> f32 {
-        self.advance(1)
-    }
-
-    /// Advances `frames` frames at once and returns the value reached.
-    #[inline]
-    pub fn advance(&mut self, frames: u32) -> f32 {
-        if self.frames_left > 0 {
-            if frames >= self.frames_left {
-                self.frames_left = 0;
-                self.current = self.target;
-            } else {
-                self.frames_left -= frames;
-                self.current += self.step * frames as f32;
-            }
-        }
-        self.current
-    }
-
-    /// Jumps to the target.
-    pub fn snap(&mut self) {
-        self.current = self.target;
-        self.frames_left = 0;
-    }
-}
-
 /// The most parameters one effect may have.
 pub const MAX_PARAMS: usize = 12;
 
@@ -243,14 +167,14 @@ pub const MAX_PARAMS: usize = 12;
 #[derive(Debug, Clone)]
 pub struct ParamBank {
     infos: &'static [ParamInfo],
-    values: [Param; MAX_PARAMS],
+    values: [Smoothed; MAX_PARAMS],
 }
 
 impl ParamBank {
     /// A bank for `infos` starting at `initial` (one value per info; missing ones take the
     /// default), smoothing at `rate` Hz.
     pub fn new(infos: &'static [ParamInfo], initial: &[f32], rate: f32) -> Self {
-        let mut values = [Param::default(); MAX_PARAMS];
+        let mut values = [Smoothed::with_ramp(0.0, 0); MAX_PARAMS];
         for (i, info) in infos.iter().enumerate().take(MAX_PARAMS) {
             let v = initial
                 .get(i)
@@ -258,7 +182,7 @@ impl ParamBank {
                 .and_then(|v| info.sanitize(v))
                 .unwrap_or(info.default);
             let ramp = (info.smooth_ms * 0.001 * rate).round() as u32;
-            values[i] = Param::new(v, ramp);
+            values[i] = Smoothed::with_ramp(v, ramp);
         }
         Self { infos, values }
     }
@@ -277,24 +201,24 @@ impl ParamBank {
     /// The current value of parameter `index` (0 if there is none).
     #[inline]
     pub fn get(&self, index: usize) -> f32 {
-        self.values.get(index).map_or(0.0, Param::get)
+        self.values.get(index).map_or(0.0, Smoothed::current)
     }
 
     /// The target of parameter `index`.
     pub fn target(&self, index: usize) -> f32 {
-        self.values.get(index).map_or(0.0, Param::target)
+        self.values.get(index).map_or(0.0, Smoothed::target)
     }
 
     /// Advances parameter `index` by one frame.
     #[inline]
     pub fn next(&mut self, index: usize) -> f32 {
-        self.values.get_mut(index).map_or(0.0, Param::next)
+        self.values.get_mut(index).map_or(0.0, Smoothed::next)
     }
 
     /// True if any parameter is gliding.
     #[inline]
     pub fn any_ramping(&self) -> bool {
-        self.values.iter().any(Param::is_ramping)
+        self.values.iter().any(Smoothed::is_ramping)
     }
 
     /// Advances every parameter by `frames` frames.
