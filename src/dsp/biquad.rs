@@ -1,7 +1,7 @@
 //! Biquad filters after R. Bristow-Johnson's *Audio EQ Cookbook* (W3C Working Group Note, 2021,
 //! <https://www.w3.org/TR/audio-eq-cookbook/>): low/high/band pass, notch, low/high shelf and
-//! peaking. Coefficients are computed and the filter is run in `f64` (transposed direct form
-//! II), so low cut-offs stay accurate.
+//! peaking. Coefficients are computed and the filter is run in `f64` (direct form I), so low
+//! cut-offs stay accurate and gliding parameters stay smooth.
 
 use super::effect::{Effect, ProcessContext};
 use super::param::{ParamBank, ParamInfo};
@@ -115,7 +115,8 @@ impl Coefs {
 pub struct Biquad {
     /// The coefficients in use.
     pub coefs: Coefs,
-    state: [[f64; 2]; 2],
+    /// Per channel: x[n−1], x[n−2], y[n−1], y[n−2].
+    state: [[f64; 4]; 2],
 }
 
 impl Biquad {
@@ -123,37 +124,47 @@ impl Biquad {
     pub fn new(coefs: Coefs) -> Self {
         Self {
             coefs,
-            state: [[0.0; 2]; 2],
+            state: [[0.0; 4]; 2],
         }
     }
 
-    /// Filters interleaved stereo `block` in place.
+    /// Filters interleaved stereo `block` in place. Direct form I: its state is the signal
+    /// itself, so coefficients that change while a parameter glides cause no transients.
     // audio thread: no alloc, lock, I/O or print
     #[inline]
     pub fn process(&mut self, block: &mut [f32]) {
         let Coefs { b, a } = self.coefs;
-        let [mut l, mut r] = self.state;
+        let mut state = self.state;
         for frame in block.chunks_exact_mut(2) {
-            let x = frame[0] as f64;
-            let y = b[0] * x + l[0];
-            l[0] = b[1] * x - a[0] * y + l[1];
-            l[1] = b[2] * x - a[1] * y;
-            frame[0] = y as f32;
-            let x = frame[1] as f64;
-            let y = b[0] * x + r[0];
-            r[0] = b[1] * x - a[0] * y + r[1];
-            r[1] = b[2] * x - a[1] * y;
-            frame[1] = y as f32;
+            for (s, v) in state.iter_mut().zip(frame.iter_mut()) {
+                let x = *v as f64;
+                let y = b[0] * x + b[1] * s[0] + b[2] * s[1] - a[0] * s[2] - a[1] * s[3];
+                *s = [x, s[0], y, s[2]];
+                *v = y as f32;
+            }
         }
-        self.state = [l, r];
-        if !(l[0] + l[1] + r[0] + r[1]).is_finite() {
+        self.state = state;
+        if !state.iter().flatten().sum::<f64>().is_finite() {
             self.reset();
         }
     }
 
     /// Clears the state.
     pub fn reset(&mut self) {
-        self.state = [[0.0; 2]; 2];
+        self.state = [[0.0; 4]; 2];
+    }
+
+    /// Sets the state as if the filter had been the identity over `block` (interleaved stereo,
+    /// at least two frames): used when a flat band is skipped, so that it starts again smoothly.
+    pub fn prime_identity(&mut self, block: &[f32]) {
+        let n = block.len() / 2;
+        if n < 2 {
+            return;
+        }
+        for (c, s) in self.state.iter_mut().enumerate() {
+            let (x1, x2) = (block[2 * (n - 1) + c] as f64, block[2 * (n - 2) + c] as f64);
+            *s = [x1, x2, x1, x2];
+        }
     }
 }
 
@@ -166,7 +177,8 @@ pub static PASS_PARAMS: [ParamInfo; 2] = [
         24_000.0,
         1000.0,
         "cut-off or centre frequency (kept below Nyquist)",
-    ),
+    )
+    .log(),
     ParamInfo::number(
         "q",
         "",
@@ -186,7 +198,8 @@ pub static SHELF_PARAMS: [ParamInfo; 3] = [
         24_000.0,
         1000.0,
         "corner or centre frequency (kept below Nyquist)",
-    ),
+    )
+    .log(),
     ParamInfo::number(
         "q",
         "",

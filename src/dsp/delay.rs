@@ -31,7 +31,8 @@ pub static DELAY_PARAMS: [ParamInfo; 7] = [
         20_000.0,
         8000.0,
         "low-pass corner in the feedback path",
-    ),
+    )
+    .log(),
     ParamInfo::toggle("ping_pong", false, "bounce between left and right"),
     ParamInfo::number(
         "bpm",

@@ -7,9 +7,9 @@ use super::param::{ParamBank, ParamInfo};
 
 /// Parameters of `eq`.
 pub static EQ_PARAMS: [ParamInfo; 10] = [
-    ParamInfo::number("low_hz", "Hz", 20.0, 2000.0, 100.0, "low shelf corner"),
+    ParamInfo::number("low_hz", "Hz", 20.0, 2000.0, 100.0, "low shelf corner").log(),
     ParamInfo::number("low_db", "dB", -24.0, 24.0, 0.0, "low shelf gain"),
-    ParamInfo::number("mid1_hz", "Hz", 40.0, 10_000.0, 500.0, "first peak centre"),
+    ParamInfo::number("mid1_hz", "Hz", 40.0, 10_000.0, 500.0, "first peak centre").log(),
     ParamInfo::number("mid1_db", "dB", -24.0, 24.0, 0.0, "first peak gain"),
     ParamInfo::number("mid1_q", "", 0.1, 10.0, 1.0, "first peak Q"),
     ParamInfo::number(
@@ -19,7 +19,8 @@ pub static EQ_PARAMS: [ParamInfo; 10] = [
         20_000.0,
         3000.0,
         "second peak centre",
-    ),
+    )
+    .log(),
     ParamInfo::number("mid2_db", "dB", -24.0, 24.0, 0.0, "second peak gain"),
     ParamInfo::number("mid2_q", "", 0.1, 10.0, 1.0, "second peak Q"),
     ParamInfo::number(
@@ -29,7 +30,8 @@ pub static EQ_PARAMS: [ParamInfo; 10] = [
         20_000.0,
         8000.0,
         "high shelf corner",
-    ),
+    )
+    .log(),
     ParamInfo::number("high_db", "dB", -24.0, 24.0, 0.0, "high shelf gain"),
 ];
 
@@ -85,8 +87,8 @@ impl Effect for Eq {
                 if self.band_active(b) {
                     self.bands[b].process(chunk);
                 } else {
-                    // A band at 0 dB is the identity, whose state is zero.
-                    self.bands[b].reset();
+                    // A band at 0 dB is the identity: skip it, keeping its state in step.
+                    self.bands[b].prime_identity(chunk);
                 }
             }
         }

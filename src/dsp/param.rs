@@ -40,6 +40,8 @@ pub struct ParamInfo {
     pub kind: ParamKind,
     /// How long a live change takes to glide to its new value, in milliseconds.
     pub smooth_ms: f32,
+    /// Glide in equal ratios (frequencies) instead of equal steps. Needs `min > 0`.
+    pub log_scale: bool,
     /// One line of help.
     pub help: &'static str,
 }
@@ -62,6 +64,7 @@ impl ParamInfo {
             default,
             kind: ParamKind::Number,
             smooth_ms: 20.0,
+            log_scale: false,
             help,
         }
     }
@@ -77,6 +80,7 @@ impl ParamInfo {
             default,
             kind: ParamKind::Toggle,
             smooth_ms: 0.0,
+            log_scale: false,
             help,
         }
     }
@@ -97,6 +101,7 @@ impl ParamInfo {
             default: default as f32,
             kind: ParamKind::Choice(names),
             smooth_ms: 0.0,
+            log_scale: false,
             help,
         }
     }
@@ -111,6 +116,7 @@ impl ParamInfo {
             default: 0.0,
             kind: ParamKind::File,
             smooth_ms: 0.0,
+            log_scale: false,
             help,
         }
     }
@@ -125,6 +131,7 @@ impl ParamInfo {
             default: 0.0,
             kind: ParamKind::Bus,
             smooth_ms: 0.0,
+            log_scale: false,
             help,
         }
     }
@@ -133,6 +140,21 @@ impl ParamInfo {
     pub const fn smooth(mut self, ms: f32) -> Self {
         self.smooth_ms = ms;
         self
+    }
+
+    /// The same parameter gliding in equal ratios (for frequencies).
+    pub const fn log(mut self) -> Self {
+        self.log_scale = true;
+        self
+    }
+
+    /// The value as the bank smooths it: its logarithm for log-scale parameters.
+    fn encode(&self, v: f32) -> f32 {
+        if self.log_scale {
+            v.max(f32::MIN_POSITIVE).ln()
+        } else {
+            v
+        }
     }
 
     /// True for parameters that live on the audio thread (numbers, toggles and choices).
@@ -182,7 +204,7 @@ impl ParamBank {
                 .and_then(|v| info.sanitize(v))
                 .unwrap_or(info.default);
             let ramp = (info.smooth_ms * 0.001 * rate).round() as u32;
-            values[i] = Smoothed::with_ramp(v, ramp);
+            values[i] = Smoothed::with_ramp(info.encode(v), ramp);
         }
         Self { infos, values }
     }
@@ -194,25 +216,40 @@ impl ParamBank {
             return;
         };
         if let Some(v) = info.sanitize(value) {
-            p.set(v);
+            p.set(info.encode(v));
         }
     }
 
     /// The current value of parameter `index` (0 if there is none).
     #[inline]
     pub fn get(&self, index: usize) -> f32 {
-        self.values.get(index).map_or(0.0, Smoothed::current)
+        self.decode(index, self.values.get(index).map_or(0.0, Smoothed::current))
+    }
+
+    #[inline]
+    fn decode(&self, index: usize, v: f32) -> f32 {
+        match self.infos.get(index) {
+            Some(info) if info.log_scale => v.exp(),
+            _ => v,
+        }
     }
 
     /// The target of parameter `index`.
     pub fn target(&self, index: usize) -> f32 {
-        self.values.get(index).map_or(0.0, Smoothed::target)
+        self.decode(index, self.values.get(index).map_or(0.0, Smoothed::target))
     }
 
     /// Advances parameter `index` by one frame.
     #[inline]
     pub fn next(&mut self, index: usize) -> f32 {
-        self.values.get_mut(index).map_or(0.0, Smoothed::next)
+        let v = self.values.get_mut(index).map_or(0.0, Smoothed::next);
+        self.decode(index, v)
+    }
+
+    /// True if parameter `index` is gliding.
+    #[inline]
+    pub fn is_ramping(&self, index: usize) -> bool {
+        self.values.get(index).is_some_and(Smoothed::is_ramping)
     }
 
     /// True if any parameter is gliding.

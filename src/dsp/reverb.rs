@@ -93,7 +93,8 @@ pub struct Reverb {
     lines: Vec<f32>,
     line_len: usize,
     write: usize,
-    lengths: [usize; LINES],
+    /// Line lengths in frames: whole numbers, fractional only while `size` glides.
+    lengths: [f32; LINES],
     gains: [f32; LINES],
     damp: f32,
     damp_state: [f32; LINES],
@@ -122,7 +123,7 @@ impl Reverb {
             lines: vec![0.0; line_len * LINES],
             line_len,
             write: 0,
-            lengths: [1; LINES],
+            lengths: [1.0; LINES],
             gains: [0.0; LINES],
             damp: 0.0,
             damp_state: [0.0; LINES],
@@ -140,26 +141,34 @@ impl Reverb {
         let factor = 0.35 + 1.3 * self.params.get(0);
         let scale = self.rate / 48_000.0;
         let t60 = self.params.get(1);
+        let gliding = self.params.is_ramping(0);
         for i in 0..LINES {
-            let len =
-                ((BASE_LENGTHS[i] * factor * scale).round() as usize).clamp(1, self.line_len - 1);
+            let exact = BASE_LENGTHS[i] * factor * scale;
+            let len = if gliding { exact } else { exact.round() };
+            let len = len.clamp(1.0, (self.line_len - 2) as f32);
             self.lengths[i] = len;
-            self.gains[i] = 10f32.powf(-3.0 * len as f32 / (self.rate * t60));
+            self.gains[i] = 10f32.powf(-3.0 * len / (self.rate * t60));
         }
         self.damp = 0.85 * self.params.get(2);
     }
 
     fn process_chunk(&mut self, chunk: &mut [f32]) {
         let mask = self.line_len - 1;
-        let pre = ((self.params.get(3) * 0.001 * self.rate) as usize).min(self.predelay_mask);
+        let pre = (self.params.get(3) * 0.001 * self.rate).min((self.predelay_mask - 1) as f32);
+        let (pre_whole, pre_frac) = (pre as usize, pre.fract());
         for frame in chunk.chunks_exact_mut(2) {
             let (width, mix) = (self.params.next(4), self.params.next(5));
             // Pre-delay, then diffusion.
             let w = self.write & self.predelay_mask;
             self.predelay[2 * w] = frame[0];
             self.predelay[2 * w + 1] = frame[1];
-            let r = self.write.wrapping_sub(pre) & self.predelay_mask;
-            let mut input = [self.predelay[2 * r], self.predelay[2 * r + 1]];
+            let r = self.write.wrapping_sub(pre_whole) & self.predelay_mask;
+            let r1 = r.wrapping_sub(1) & self.predelay_mask;
+            let mut input = [0.0f32; 2];
+            for (c, x) in input.iter_mut().enumerate() {
+                let (a, b) = (self.predelay[2 * r + c], self.predelay[2 * r1 + c]);
+                *x = a + (b - a) * pre_frac;
+            }
             for (x, chain) in input.iter_mut().zip(&mut self.diffusers) {
                 for ap in chain.iter_mut() {
                     *x = ap.process(*x);
@@ -169,8 +178,11 @@ impl Reverb {
             let mut v = [0.0f32; LINES];
             let mut out = [0.0f32; 2];
             for i in 0..LINES {
-                let y = self.lines
-                    [i * self.line_len + (self.write.wrapping_sub(self.lengths[i]) & mask)];
+                let (whole, frac) = (self.lengths[i] as usize, self.lengths[i].fract());
+                let line = &self.lines[i * self.line_len..(i + 1) * self.line_len];
+                let a = line[self.write.wrapping_sub(whole) & mask];
+                let b = line[self.write.wrapping_sub(whole + 1) & mask];
+                let y = a + (b - a) * frac;
                 out[0] += y * OUTPUT_LEFT[i];
                 out[1] += y * OUTPUT_RIGHT[i];
                 self.damp_state[i] = y + (self.damp_state[i] - y) * self.damp;
