@@ -66,6 +66,8 @@ pub struct Delay {
     fade_pos: usize,
     fade_len: usize,
     fading: bool,
+    /// The delay the parameters ask for, in frames (recomputed when one is set).
+    wanted: usize,
     damp_coef: f32,
     damp_state: [f32; 2],
     rate: f32,
@@ -85,11 +87,13 @@ impl Delay {
             fade_pos: 0,
             fade_len: ((TIME_FADE_MS * 0.001 * rate as f32) as usize).max(1),
             fading: false,
+            wanted: 1,
             damp_coef: 0.0,
             damp_state: [0.0; 2],
             rate: rate as f32,
         };
-        d.heads = [d.target_frames(); 2];
+        d.wanted = d.target_frames();
+        d.heads = [d.wanted; 2];
         d.update_damping();
         d
     }
@@ -136,7 +140,7 @@ impl Delay {
     }
 
     fn start_fade_if_needed(&mut self) {
-        let target = self.target_frames();
+        let target = self.wanted;
         if !self.fading && target != self.heads[0] {
             self.heads[1] = target;
             self.fade_pos = 0;
@@ -182,13 +186,15 @@ impl Effect for Delay {
     }
     fn set_param(&mut self, index: usize, value: f32) {
         self.params.set(index, value);
+        self.wanted = self.target_frames();
     }
     fn reset(&mut self) {
         self.params.snap_all();
         self.lines.iter_mut().for_each(|l| l.fill(0.0));
         self.damp_state = [0.0; 2];
         self.fading = false;
-        self.heads = [self.target_frames(); 2];
+        self.wanted = self.target_frames();
+        self.heads = [self.wanted; 2];
         self.update_damping();
     }
     fn tail_frames(&self) -> usize {

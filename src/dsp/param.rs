@@ -190,6 +190,8 @@ pub const MAX_PARAMS: usize = 12;
 pub struct ParamBank {
     infos: &'static [ParamInfo],
     values: [Smoothed; MAX_PARAMS],
+    /// Bit `i` set: parameter `i` is smoothed as its logarithm.
+    log_mask: u32,
 }
 
 impl ParamBank {
@@ -206,7 +208,16 @@ impl ParamBank {
             let ramp = (info.smooth_ms * 0.001 * rate).round() as u32;
             values[i] = Smoothed::with_ramp(info.encode(v), ramp);
         }
-        Self { infos, values }
+        let log_mask = infos
+            .iter()
+            .take(MAX_PARAMS)
+            .enumerate()
+            .fold(0, |m, (i, p)| m | ((p.log_scale as u32) << i));
+        Self {
+            infos,
+            values,
+            log_mask,
+        }
     }
 
     /// Sets parameter `index` (smoothed); out-of-range indices and non-finite values are ignored.
@@ -228,9 +239,10 @@ impl ParamBank {
 
     #[inline]
     fn decode(&self, index: usize, v: f32) -> f32 {
-        match self.infos.get(index) {
-            Some(info) if info.log_scale => v.exp(),
-            _ => v,
+        if self.log_mask & (1 << (index & 31)) != 0 {
+            v.exp()
+        } else {
+            v
         }
     }
 

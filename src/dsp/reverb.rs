@@ -95,6 +95,8 @@ pub struct Reverb {
     write: usize,
     /// Line lengths in frames: whole numbers, fractional only while `size` glides.
     lengths: [f32; LINES],
+    /// True while `size` glides: lines are then read with linear interpolation.
+    gliding: bool,
     gains: [f32; LINES],
     damp: f32,
     damp_state: [f32; LINES],
@@ -124,6 +126,7 @@ impl Reverb {
             line_len,
             write: 0,
             lengths: [1.0; LINES],
+            gliding: false,
             gains: [0.0; LINES],
             damp: 0.0,
             damp_state: [0.0; LINES],
@@ -142,6 +145,7 @@ impl Reverb {
         let scale = self.rate / 48_000.0;
         let t60 = self.params.get(1);
         let gliding = self.params.is_ramping(0);
+        self.gliding = gliding;
         for i in 0..LINES {
             let exact = BASE_LENGTHS[i] * factor * scale;
             let len = if gliding { exact } else { exact.round() };
@@ -164,10 +168,11 @@ impl Reverb {
             self.predelay[2 * w + 1] = frame[1];
             let r = self.write.wrapping_sub(pre_whole) & self.predelay_mask;
             let r1 = r.wrapping_sub(1) & self.predelay_mask;
-            let mut input = [0.0f32; 2];
-            for (c, x) in input.iter_mut().enumerate() {
-                let (a, b) = (self.predelay[2 * r + c], self.predelay[2 * r1 + c]);
-                *x = a + (b - a) * pre_frac;
+            let mut input = [self.predelay[2 * r], self.predelay[2 * r + 1]];
+            if pre_frac != 0.0 {
+                for (c, x) in input.iter_mut().enumerate() {
+                    *x += (self.predelay[2 * r1 + c] - *x) * pre_frac;
+                }
             }
             for (x, chain) in input.iter_mut().zip(&mut self.diffusers) {
                 for ap in chain.iter_mut() {
@@ -178,11 +183,13 @@ impl Reverb {
             let mut v = [0.0f32; LINES];
             let mut out = [0.0f32; 2];
             for i in 0..LINES {
-                let (whole, frac) = (self.lengths[i] as usize, self.lengths[i].fract());
                 let line = &self.lines[i * self.line_len..(i + 1) * self.line_len];
-                let a = line[self.write.wrapping_sub(whole) & mask];
-                let b = line[self.write.wrapping_sub(whole + 1) & mask];
-                let y = a + (b - a) * frac;
+                let whole = self.lengths[i] as usize;
+                let mut y = line[self.write.wrapping_sub(whole) & mask];
+                if self.gliding {
+                    let b = line[self.write.wrapping_sub(whole + 1) & mask];
+                    y += (b - y) * self.lengths[i].fract();
+                }
                 out[0] += y * OUTPUT_LEFT[i];
                 out[1] += y * OUTPUT_RIGHT[i];
                 self.damp_state[i] = y + (self.damp_state[i] - y) * self.damp;
