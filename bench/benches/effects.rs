@@ -3,6 +3,10 @@
 //! on the same input. criterion measures each effect; a summary table (own timing) follows.
 //!
 //! Run: `cargo bench -p tutti-bench --bench effects`.
+//!
+//! Means are those of the quietest tenth of each run (see [`stats`]); "steady max" is the worst
+//! block of the convolver's schedule with preemption filtered out (per position in a 64-block
+//! cycle, the median over cycles, then the maximum).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -97,8 +101,16 @@ struct Stats {
     steady_max_us: f64,
 }
 
+/// Statistics of per-block times. On a shared machine other processes inflate some stretches of
+/// a run, so the mean is that of the quietest of ten equal stretches (for every convolver and
+/// effect alike); max and p99.9 are over all blocks, preemptions included.
 fn stats(times: &[f64]) -> Stats {
-    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    let stretch = Ord::max(times.len() / 10, 1);
+    let mean = times
+        .chunks(stretch)
+        .filter(|c| c.len() == stretch)
+        .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+        .fold(f64::INFINITY, f64::min);
     let max = times.iter().copied().fold(0.0, f64::max);
     let mut sorted = times.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -351,6 +363,11 @@ fn summary() {
 }
 
 fn main() {
+    // `TUTTI_BENCH_SUMMARY_ONLY=1` skips criterion and prints only the table (a quick check).
+    if std::env::var("TUTTI_BENCH_SUMMARY_ONLY").as_deref() == Ok("1") {
+        summary();
+        return;
+    }
     let mut c = Criterion::default()
         .configure_from_args()
         .warm_up_time(Duration::from_millis(300))

@@ -93,8 +93,9 @@ pub struct Reverb {
     lines: Vec<f32>,
     line_len: usize,
     write: usize,
-    /// Line lengths in frames: whole numbers, fractional only while `size` glides.
-    lengths: [f32; LINES],
+    /// Line lengths in frames: whole part and fraction (non-zero only while `size` glides).
+    lengths: [usize; LINES],
+    fractions: [f32; LINES],
     /// True while `size` glides: lines are then read with linear interpolation.
     gliding: bool,
     gains: [f32; LINES],
@@ -125,7 +126,8 @@ impl Reverb {
             lines: vec![0.0; line_len * LINES],
             line_len,
             write: 0,
-            lengths: [1.0; LINES],
+            lengths: [1; LINES],
+            fractions: [0.0; LINES],
             gliding: false,
             gains: [0.0; LINES],
             damp: 0.0,
@@ -150,7 +152,8 @@ impl Reverb {
             let exact = BASE_LENGTHS[i] * factor * scale;
             let len = if gliding { exact } else { exact.round() };
             let len = len.clamp(1.0, (self.line_len - 2) as f32);
-            self.lengths[i] = len;
+            self.lengths[i] = len as usize;
+            self.fractions[i] = len.fract();
             self.gains[i] = 10f32.powf(-3.0 * len / (self.rate * t60));
         }
         self.damp = 0.85 * self.params.get(2);
@@ -183,12 +186,12 @@ impl Reverb {
             let mut v = [0.0f32; LINES];
             let mut out = [0.0f32; 2];
             for i in 0..LINES {
-                let line = &self.lines[i * self.line_len..(i + 1) * self.line_len];
-                let whole = self.lengths[i] as usize;
-                let mut y = line[self.write.wrapping_sub(whole) & mask];
+                let base = i * self.line_len;
+                let at = self.write.wrapping_sub(self.lengths[i]);
+                let mut y = self.lines[base + (at & mask)];
                 if self.gliding {
-                    let b = line[self.write.wrapping_sub(whole + 1) & mask];
-                    y += (b - y) * self.lengths[i].fract();
+                    let b = self.lines[base + (at.wrapping_sub(1) & mask)];
+                    y += (b - y) * self.fractions[i];
                 }
                 out[0] += y * OUTPUT_LEFT[i];
                 out[1] += y * OUTPUT_RIGHT[i];
