@@ -55,6 +55,7 @@ fn parameter_jumps_do_not_click() {
         ("compressor threshold_db=0", "threshold_db", -40.0),
         ("limiter ceiling_db=0", "ceiling_db", -20.0),
         ("distortion drive_db=0 mix=0", "mix", 1.0),
+        ("distortion drive_db=6 mode=hard", "mode", 0.0),
     ] {
         let (step, steady) = largest_step(spec, param, to);
         assert!(

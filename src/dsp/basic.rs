@@ -106,8 +106,9 @@ pub static DISTORTION_PARAMS: [ParamInfo; 4] = [
         "mode",
         &["soft", "hard"],
         0,
-        "soft = tanh, hard = clip at ±1",
-    ),
+        "soft = tanh, hard = clip at ±1 (switching crossfades over 10 ms)",
+    )
+    .smooth(10.0),
     ParamInfo::number(
         "output_db",
         "dB",
@@ -133,33 +134,33 @@ impl Distortion {
     }
 }
 
-/// The shaper: soft (`tanh`) or hard (clip to ±1).
+/// The shaper: soft (`tanh`, `hard = 0`) or hard (clip to ±1, `hard = 1`); in between while the
+/// mode switch crossfades.
 #[inline]
-fn shape(x: f32, hard: bool) -> f32 {
-    if hard {
+fn shape(x: f32, hard: f32) -> f32 {
+    if hard >= 1.0 {
         x.clamp(-1.0, 1.0)
-    } else {
+    } else if hard <= 0.0 {
         x.tanh()
+    } else {
+        let soft = x.tanh();
+        soft + (x.clamp(-1.0, 1.0) - soft) * hard
     }
 }
 
 impl Effect for Distortion {
     // audio thread: no alloc, lock, I/O or print
     fn process(&mut self, block: &mut [f32], _: &ProcessContext) {
-        let hard = self.params.get(1) >= 0.5;
         let mut drive = db_to_gain(self.params.get(0));
         let mut out = db_to_gain(self.params.get(2));
+        let (mut hard, mut mix) = (self.params.get(1), self.params.get(3));
         for frame in block.chunks_exact_mut(2) {
-            let ramping = self.params.any_ramping();
-            if ramping {
+            if self.params.any_ramping() {
                 drive = db_to_gain(self.params.next(0));
+                hard = self.params.next(1);
                 out = db_to_gain(self.params.next(2));
+                mix = self.params.next(3);
             }
-            let mix = if ramping {
-                self.params.next(3)
-            } else {
-                self.params.get(3)
-            };
             for x in frame.iter_mut() {
                 let wet = shape(*x * drive, hard) * out;
                 *x += (wet - *x) * mix;

@@ -129,6 +129,14 @@ impl EffectChain {
         s.wet.set(target);
     }
 
+    /// Enables or bypasses effect `slot` at once, without a crossfade (before rendering starts).
+    pub fn set_enabled_now(&mut self, slot: usize, enabled: bool) {
+        if let Some(s) = self.slots.get_mut(slot) {
+            s.wet.set(if enabled { 1.0 } else { 0.0 });
+            s.wet.snap();
+        }
+    }
+
     /// Clears every effect's state.
     // audio thread: no alloc, lock, I/O or print
     pub fn reset(&mut self) {

@@ -15,7 +15,9 @@ pub enum ParamKind {
     Number,
     /// `true`/`false` (also `1`/`0`, `on`/`off`), stored as 1.0 or 0.0; switches instantly.
     Toggle,
-    /// One of these names, stored as its index; switches instantly.
+    /// One of these names, stored as its index; switches instantly unless the parameter has a
+    /// smoothing time, in which case the effect crossfades between the two (it then reads a
+    /// fractional index while gliding).
     Choice(&'static [&'static str]),
     /// A file name, used when the effect is built (control side only; not live).
     File,

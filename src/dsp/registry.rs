@@ -122,11 +122,13 @@ impl EffectInfo {
     }
 
     fn keys(&self) -> String {
-        self.params
+        let keys: Vec<_> = self
+            .params
             .iter()
             .map(|p| p.name)
-            .collect::<Vec<_>>()
-            .join(", ")
+            .chain([ENABLED_KEY])
+            .collect();
+        keys.join(", ")
     }
 }
 
@@ -136,6 +138,7 @@ pub struct EffectSpec {
     info: &'static EffectInfo,
     values: Vec<f32>,
     texts: Vec<Option<String>>,
+    enabled: bool,
 }
 
 impl EffectSpec {
@@ -149,6 +152,7 @@ impl EffectSpec {
             info,
             values: info.params.iter().map(|p| p.default).collect(),
             texts: vec![None; info.params.len()],
+            enabled: true,
         })
     }
 
@@ -172,6 +176,11 @@ impl EffectSpec {
     /// Sets `key` from its text, checking the kind and range. Errors name effect, key and value.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let name = self.info.name;
+        if key == ENABLED_KEY {
+            self.enabled = parse_bool(value)
+                .ok_or_else(|| format!("{name}: {key}={value} is not true or false"))?;
+            return Ok(());
+        }
         let index = self
             .info
             .param_index(key)
@@ -185,11 +194,9 @@ impl EffectSpec {
                 self.texts[index] = Some(value.to_string());
             }
             ParamKind::Toggle => {
-                self.values[index] = match value.to_ascii_lowercase().as_str() {
-                    "true" | "1" | "on" | "yes" => 1.0,
-                    "false" | "0" | "off" | "no" => 0.0,
-                    _ => return Err(format!("{name}: {key}={value} is not true or false")),
-                };
+                let on = parse_bool(value)
+                    .ok_or_else(|| format!("{name}: {key}={value} is not true or false"))?;
+                self.values[index] = if on { 1.0 } else { 0.0 };
             }
             ParamKind::Choice(names) => {
                 let i = names
@@ -217,6 +224,11 @@ impl EffectSpec {
             }
         }
         Ok(())
+    }
+
+    /// False if the effect starts bypassed (`enabled=false`); it can be enabled live.
+    pub fn enabled(&self) -> bool {
+        self.enabled
     }
 
     /// The effect's registry entry.
@@ -276,6 +288,17 @@ impl EffectSpec {
     }
 }
 
+/// The key, accepted by every effect, that makes it start bypassed.
+pub const ENABLED_KEY: &str = "enabled";
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "on" | "yes" => Some(true),
+        "false" | "0" | "off" | "no" => Some(false),
+        _ => None,
+    }
+}
+
 fn unit_suffix(unit: &str) -> String {
     if unit.is_empty() {
         String::new()
@@ -286,7 +309,9 @@ fn unit_suffix(unit: &str) -> String {
 
 /// The text of `tutti fx --list`: every effect with its parameters, units, ranges and defaults.
 pub fn effects_help() -> String {
-    let mut s = String::new();
+    let mut s = String::from(
+        "Every effect also takes enabled=true|false (false: starts bypassed; enabling crossfades).\n",
+    );
     for e in &EFFECTS {
         let _ = writeln!(s, "{} — {}", e.name, e.summary);
         for p in e.params {

@@ -203,11 +203,16 @@ pub(crate) fn build(
                     .map_err(|e| SongError::Invalid(format!("{what}: {e}")))?,
             );
         }
-        let chain = if effects.is_empty() {
+        let mut chain = if effects.is_empty() {
             EffectChain::empty()
         } else {
             EffectChain::new(effects, config.block_frames, config.rate)
         };
+        for (slot, spec) in specs.iter().enumerate() {
+            if !spec.enabled() {
+                chain.set_enabled_now(slot, false);
+            }
+        }
         Ok((chain, key))
     };
     let mut fx = RenderFx::none(song.tracks.len(), song.buses.len());

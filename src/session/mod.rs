@@ -28,7 +28,8 @@
 //! Effects, buses and sends. Any `[[track]]`, `[[bus]]` and `[master]` may have an ordered
 //! `effects` list of inline tables: `type` names the effect and the other keys are its
 //! parameters, exactly as `tutti fx --list` prints them (numbers in the listed units, booleans,
-//! choice names; `ir` files are relative to the session file). A `[[track]]` may also have
+//! choice names; `ir` files are relative to the session file); `enabled = false` makes an
+//! effect start bypassed (it can be enabled live, with a crossfade). A `[[track]]` may also have
 //! `sends` to buses, tapped after its effects and before (`pre = true`) or after its fader:
 //!
 //! ```toml
