@@ -258,24 +258,51 @@ fn an_effect_can_start_bypassed_and_be_enabled_live() {
     let mut plain = TrackSpec::new("a", tone(9600, 0.05));
     let mut bypassed = plain.clone();
     bypassed.effects = vec![EffectSpec::parse("gain gain_db=-20 enabled=false").unwrap()];
-    let (a, _) = render(&Song { tracks: vec![plain.clone()], ..Song::default() }, 128);
-    let (b, _) = render(&Song { tracks: vec![bypassed.clone()], ..Song::default() }, 128);
+    let (a, _) = render(
+        &Song {
+            tracks: vec![plain.clone()],
+            ..Song::default()
+        },
+        128,
+    );
+    let (b, _) = render(
+        &Song {
+            tracks: vec![bypassed.clone()],
+            ..Song::default()
+        },
+        128,
+    );
     assert!(a == b, "a bypassed effect changes nothing");
 
     plain.effects = bypassed.effects.clone();
-    let song = Song { tracks: vec![plain], ..Song::default() };
+    let song = Song {
+        tracks: vec![plain],
+        ..Song::default()
+    };
     let config = EngineConfig::default();
-    let mut playback = song.start(&config, RenderMode::Offline, &PoolConfig::default()).unwrap();
+    let mut playback = song
+        .start(&config, RenderMode::Offline, &PoolConfig::default())
+        .unwrap();
     let mut block = vec![0.0f32; 256];
     playback.renderer.process(&mut block);
     let before = block.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     let chain = tutti::render::ChainId::Track(0);
-    playback.handle.send(tutti::render::Command::SetEffectEnabled { chain, slot: 0, enabled: true }).unwrap();
+    playback
+        .handle
+        .send(tutti::render::Command::SetEffectEnabled {
+            chain,
+            slot: 0,
+            enabled: true,
+        })
+        .unwrap();
     let mut peaks = Vec::new();
     for _ in 0..10 {
         playback.renderer.process(&mut block);
         peaks.push(block.iter().fold(0.0f32, |m, v| m.max(v.abs())));
     }
-    assert!(peaks[0] < before && peaks[0] > 0.1 * before, "crossfading: {peaks:?}");
+    assert!(
+        peaks[0] < before && peaks[0] > 0.1 * before,
+        "crossfading: {peaks:?}"
+    );
     assert!((peaks[9] / before - 0.1).abs() < 0.01, "enabled: {peaks:?}");
 }
