@@ -71,7 +71,8 @@ impl BlockSink for NullSink {
 }
 
 /// Renders until every track has ended and the effects' tails have rung out, writing exactly the
-/// material's frames plus [`Renderer::tail_frames`] (the last block is cut there). `progress` is called after each block with the frames
+/// material's frames plus [`Renderer::tail_frames`] (the last block is cut there). `progress` is
+/// called after each block with the frames
 /// rendered so far. Returns the number of frames written.
 pub fn render_offline(
     renderer: &mut Renderer,
