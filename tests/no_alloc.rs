@@ -14,13 +14,13 @@ use tutti::source::{PoolConfig, SourceSpec};
 fn steady_state_render_of_16_streamed_stems_does_not_allocate() {
     let d = temp_dir();
     let mut song = Song::default();
-    song.buses.push(BusSpec {
-        name: "bus".into(),
-        channel: Channel {
+    song.buses.push(BusSpec::new(
+        "bus",
+        Channel {
             gain_db: -3.0,
             ..Channel::default()
         },
-    });
+    ));
     for i in 0..16u32 {
         let path = d.path().join(format!("stem{i}.wav"));
         let channels = 1 + (i % 2) as usize;

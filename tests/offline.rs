@@ -35,14 +35,14 @@ fn song(dir: &Path) -> Song {
         master_gain_db: -1.5,
         ..Song::default()
     };
-    song.buses.push(BusSpec {
-        name: "b".into(),
-        channel: Channel {
+    song.buses.push(BusSpec::new(
+        "b",
+        Channel {
             gain_db: -2.0,
             pan: 0.25,
             ..Channel::default()
         },
-    });
+    ));
     for i in 0..6u32 {
         let (channels, rate) = [
             (1, 48_000),

@@ -80,13 +80,13 @@ fn demo_song() -> Song {
             track("bass", memory(bass(), 1, RATE), -6.0, -0.1, None),
             track("pad", memory(pad(44_100), 2, 44_100), -10.0, 0.0, None),
         ],
-        buses: vec![BusSpec {
-            name: "drums".into(),
-            channel: Channel {
+        buses: vec![BusSpec::new(
+            "drums",
+            Channel {
                 gain_db: -1.0,
                 ..Channel::default()
             },
-        }],
+        )],
         master_gain_db: -3.0,
         ..Song::default()
     }

@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the subcommands.
 
 mod demo;
+mod fx;
 mod info;
 mod mix;
 mod pack;
@@ -49,6 +50,12 @@ enum Command {
     Demo(DemoArgs),
     /// Serve voices live over OSC: `--dirt` speaks SuperDirt's /dirt/play (for TidalCycles).
     Serve(ServeArgs),
+    /// Apply an effect chain to one file, like sox's effects; the tail (reverb, delay) is
+    /// rendered too. `tutti fx --list` lists the effects and their parameters.
+    ///
+    /// Example: tutti fx in.wav -o out.wav -e "highpass freq_hz=80" -e "reverb decay_s=2 mix=0.3"
+    /// -e "limiter ceiling_db=-1"
+    Fx(fx::FxArgs),
 }
 
 #[derive(Args)]
@@ -277,5 +284,6 @@ pub fn run() -> Result<(), CliError> {
         Command::Info(a) => info::info(a),
         Command::Demo(a) => demo::demo(a),
         Command::Serve(a) => serve::serve(a),
+        Command::Fx(a) => fx::fx(a),
     }
 }

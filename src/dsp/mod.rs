@@ -1,22 +1,48 @@
-//! Small, allocation-free DSP building blocks: decibels, the pan law, parameter smoothing,
-//! dither, and the voice pieces (ADSR envelope, band-limited oscillators, state-variable filter,
-//! cubic interpolation).
+//! Allocation-free DSP building blocks: decibels, the pan law, parameter smoothing, dither, the
+//! voice pieces (ADSR envelope, band-limited oscillators, state-variable filter, cubic
+//! interpolation) and the effects.
 //!
-//! This module depends on nothing else in tutti. Everything here is safe to call on the audio
-//! thread: no allocation, no locks, no I/O.
+//! This module depends on nothing else in tutti. Everything that runs on the audio thread here
+//! is allocation-, lock- and I/O-free once built.
+//!
+//! Effects: an [`EffectSpec`] (name and `key=value` parameters, checked on the control side
+//! against the [`EFFECTS`] registry) builds a ready [`Effect`]; an [`EffectChain`] runs them in
+//! order with bypass crossfades, the NaN/blow-up guard and flush-to-zero. References: RBJ Audio
+//! EQ Cookbook ([`biquad`]), Stautner & Puckette / Jot & Chaigne ([`reverb`]), Gardner / García /
+//! Wefers ([`convolver`]), Giannoulis, Massberg & Reiss ([`dynamics`]).
 
+pub mod basic;
+pub mod biquad;
+mod chain;
+pub mod convolution;
+pub mod convolver;
+pub mod delay;
+mod denormal;
 mod dither;
+pub mod dynamics;
+mod effect;
 mod envelope;
+pub mod eq;
 mod interp;
+pub mod limiter;
 mod oscillator;
+mod param;
+mod partition;
+mod registry;
+pub mod reverb;
 mod smooth;
 mod svf;
 mod wavetable;
 
+pub use chain::{EffectChain, BLOW_UP_LEVEL, BYPASS_FADE_MS};
+pub use denormal::DenormalGuard;
 pub use dither::{quantize_clipped, TpdfDither};
+pub use effect::{BuildContext, Effect, ImpulseResponse, IrLoader, ProcessContext};
 pub use envelope::{Adsr, AdsrSpec, Stage};
 pub use interp::hermite;
 pub use oscillator::{Oscillator, Waveform};
+pub use param::{ParamBank, ParamInfo, ParamKind, MAX_PARAMS};
+pub use registry::{effect_info, effects_help, EffectInfo, EffectSpec, EFFECTS};
 pub use smooth::Smoothed;
 pub use svf::{FilterMode, Svf};
 

@@ -29,12 +29,26 @@ impl Smoothed {
         }
     }
 
+    /// Like [`Smoothed::new`], but a ramp of 0 frames jumps straight to each new target (for
+    /// switches and choices).
+    pub fn with_ramp(value: f32, ramp_frames: u32) -> Self {
+        Self {
+            ramp_frames,
+            ..Self::new(value, 1)
+        }
+    }
+
     /// Starts a ramp from the current value to `target`. Does nothing if it is already the target.
     pub fn set(&mut self, target: f32) {
         if target == self.target {
             return;
         }
         self.target = target;
+        if self.ramp_frames == 0 {
+            self.current = target;
+            self.frames_left = 0;
+            return;
+        }
         self.frames_left = self.ramp_frames;
         self.step = (target - self.current) / self.ramp_frames as f32;
     }
@@ -52,6 +66,28 @@ impl Smoothed {
     /// True while a ramp is in progress.
     pub fn is_ramping(&self) -> bool {
         self.frames_left > 0
+    }
+
+    /// Advances `frames` frames at once and returns the value reached (the same value as
+    /// `frames` calls of [`Smoothed::next`], up to rounding).
+    #[inline]
+    pub fn advance(&mut self, frames: u32) -> f32 {
+        if self.frames_left > 0 {
+            if frames >= self.frames_left {
+                self.frames_left = 0;
+                self.current = self.target;
+            } else {
+                self.frames_left -= frames;
+                self.current += self.step * frames as f32;
+            }
+        }
+        self.current
+    }
+
+    /// Jumps to the target, ending any ramp.
+    pub fn snap(&mut self) {
+        self.current = self.target;
+        self.frames_left = 0;
     }
 
     /// Advances one frame and returns the new value.

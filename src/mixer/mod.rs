@@ -6,10 +6,12 @@
 
 mod envelope;
 mod kernel;
+mod strip;
 mod track;
 
 pub use envelope::{Envelope, Fade};
 pub use kernel::{mix_into, mix_into_enveloped, mix_into_ramped};
+pub use strip::{Send, Strip};
 pub use track::{BlockOutcome, Fill, Track, TrackState};
 
 use crate::dsp::{db_to_gain, Smoothed};

@@ -80,8 +80,9 @@ impl BlockSink for NullSink {
     }
 }
 
-/// Renders until every track has ended, writing exactly the material's frames (the last block
-/// is cut at the end of the longest track). `progress` is called after each block with the frames
+/// Renders until every track has ended and the effects' tails have rung out, writing exactly the
+/// material's frames plus [`Renderer::tail_frames`] (the last block is cut there). `progress` is
+/// called after each block with the frames
 /// rendered so far. Returns the number of frames written.
 pub fn render_offline(
     renderer: &mut Renderer,
@@ -92,7 +93,9 @@ pub fn render_offline(
     loop {
         let start = renderer.position_frames();
         renderer.process(&mut block);
-        let end = renderer.end_frame();
+        let end = renderer
+            .end_frame()
+            .map(|end| end + renderer.tail_frames() as u64);
         let frames = match end {
             Some(end) => end
                 .saturating_sub(start)
@@ -101,7 +104,7 @@ pub fn render_offline(
         };
         sink.write_block(&block[..frames * 2])?;
         progress(start + frames as u64);
-        if let Some(end) = end {
+        if let Some(end) = end.filter(|&end| start + frames as u64 >= end) {
             return Ok(end);
         }
     }

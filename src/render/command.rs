@@ -35,6 +35,47 @@ pub enum Command {
         /// The song frame.
         frame: u64,
     },
+    /// Sets a live parameter of an effect (smoothed by the effect). `param` is the index in the
+    /// effect's parameter table ([`crate::dsp::EffectInfo::param_index`]).
+    SetEffectParam {
+        /// Which chain.
+        chain: ChainId,
+        /// The effect's position in the chain.
+        slot: usize,
+        /// The parameter index.
+        param: usize,
+        /// The new value, in the parameter's unit (clamped to its range).
+        value: f32,
+    },
+    /// Enables or bypasses an effect, with a crossfade.
+    SetEffectEnabled {
+        /// Which chain.
+        chain: ChainId,
+        /// The effect's position in the chain.
+        slot: usize,
+        /// True to enable, false to bypass.
+        enabled: bool,
+    },
+    /// Sets the level of a track's send (linear gain), smoothed.
+    SetSend {
+        /// Track index.
+        track: usize,
+        /// The send's position in the track's sends.
+        send: usize,
+        /// Linear gain.
+        gain: f32,
+    },
+}
+
+/// An effect chain, by index: the renderer never sees names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainId {
+    /// The chain of track `n` (song order).
+    Track(usize),
+    /// The chain of bus `n`.
+    Bus(usize),
+    /// The master chain.
+    Master,
 }
 
 /// The control side of a renderer: sends [`Command`]s without blocking.

@@ -7,13 +7,14 @@
 
 mod command;
 mod engine;
+mod fx;
 mod song;
 mod stats;
 mod transport;
 
-pub use command::{Command, RendererHandle};
+pub use command::{ChainId, Command, RendererHandle};
 pub use engine::{ControlError, Engine};
-pub use song::{BusSpec, Playback, Song, SongError, TrackSpec};
+pub use song::{BusSpec, Playback, SendSpec, Song, SongError, TrackSpec};
 pub use stats::{BudgetReport, RenderStats};
 
 use std::sync::Arc;
@@ -130,6 +131,7 @@ pub struct Renderer {
     stats: Arc<RenderStats>,
     slow_log: rtrb::Producer<SlowBlock>,
     voices: VoiceStage,
+    fx: fx::RenderFx,
 }
 
 impl Renderer {
@@ -186,6 +188,17 @@ impl Renderer {
         self.transport.playing
     }
 
+    /// How many frames the effects keep sounding after the last track ends (reverb and delay
+    /// tails, plus effect latencies); [`crate::output::render_offline`] renders them too.
+    pub fn tail_frames(&self) -> usize {
+        self.fx.tail_frames()
+    }
+
+    /// How many frames the effects delay the output (lookahead, block buffering).
+    pub fn latency_frames(&self) -> usize {
+        self.fx.latency_frames()
+    }
+
     /// Renders the next block into `out`: interleaved stereo, `block_frames * 2` samples (a
     /// shorter slice renders fewer frames). Its render time is measured against its budget.
     // audio thread: no alloc, lock, I/O or print
@@ -199,11 +212,10 @@ impl Renderer {
             self.stats.set_transport(self.frame, false);
             return;
         }
-        let active = self.mix_tracks(out);
+        let (active, track_resets) = self.mix_tracks(out);
         self.voices.process(out, self.frame);
-        for bus in &mut self.buses {
-            bus.process(out);
-        }
+        let resets = track_resets + self.fx.mix_buses(&mut self.buses, out);
+        self.stats.record_effect_resets(resets);
         if self.master_gain.is_ramping() || self.master_gain.current() != 1.0 {
             for frame in out.chunks_exact_mut(2) {
                 let g = self.master_gain.next();
@@ -221,23 +233,32 @@ impl Renderer {
         self.record_time(started, active);
     }
 
-    /// Mixes every track into its bus or the master; returns how many were playing.
-    fn mix_tracks(&mut self, out: &mut [f32]) -> u32 {
+    /// Mixes every track (through its strip of effects and sends, if it has one) into its bus
+    /// or the master; returns how many were playing and how many effects were reset.
+    fn mix_tracks(&mut self, out: &mut [f32]) -> (u32, u64) {
         let any_solo = self.tracks.iter().any(|t| t.channel.solo);
-        let mut active = 0;
+        let len = out.len();
+        let (mut active, mut resets) = (0, 0);
         for (i, track) in self.tracks.iter_mut().enumerate() {
-            let target = match track.destination {
-                Destination::Master => &mut *out,
-                Destination::Bus(b) => &mut self.buses[b].buffer[..out.len()],
-            };
             active += (track.state() == TrackState::Active) as u32;
-            if track.process(target, self.frame, any_solo, self.fill) == BlockOutcome::Underrun {
+            let outcome = if let Some(strip) = self.fx.strip(i) {
+                let outcome = track.process(strip.input(len), self.frame, any_solo, self.fill);
+                resets += strip.finish(len, any_solo, track.destination, out, &mut self.buses);
+                outcome
+            } else {
+                let target = match track.destination {
+                    Destination::Master => &mut *out,
+                    Destination::Bus(b) => &mut self.buses[b].buffer[..len],
+                };
+                track.process(target, self.frame, any_solo, self.fill)
+            };
+            if outcome == BlockOutcome::Underrun {
                 self.stats.record_underrun(i);
             }
             let (peak, rms) = track.level();
             self.stats.record_level(i, peak, rms);
         }
-        active
+        (active, resets)
     }
 
     fn record_time(&mut self, started: Instant, active_tracks: u32) {
@@ -278,7 +299,13 @@ impl Renderer {
             match cmd {
                 Command::SetTrack { track, channel } => {
                     if let Some(t) = self.tracks.get_mut(track) {
-                        t.channel = channel;
+                        t.channel = match self.fx.strip(track) {
+                            Some(strip) => {
+                                strip.channel = channel;
+                                crate::mixer::Strip::inner_channel(&channel)
+                            }
+                            None => channel,
+                        };
                     }
                 }
                 Command::SetBus { bus, channel } => {
@@ -291,6 +318,7 @@ impl Renderer {
                 Command::Pause => self.request(Pending::Pause),
                 Command::Stop => self.request(Pending::Stop),
                 Command::Seek { frame } => self.request(Pending::Seek(frame)),
+                other => self.fx.apply(other),
             }
         }
     }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::transport::Transport;
 use super::{EngineConfig, RenderMode, RenderStats, Renderer, RendererHandle};
-use crate::dsp::{db_to_gain, Smoothed};
-use crate::mixer::{Bus, Channel, Destination, Envelope, Fill, Track};
+use crate::dsp::{db_to_gain, EffectSpec, Smoothed};
+use crate::mixer::{Bus, Channel, Destination, Envelope, Fill, Strip, Track};
 use crate::source::{open_readers, DecodePool, FrameReader, PoolConfig, SourceError, SourceSpec};
 use crate::voice::{VoiceError, VoiceHandle, VoiceSpec};
 
@@ -25,6 +25,21 @@ pub struct TrackSpec {
     pub bus: Option<usize>,
     /// A gain curve over the song (take switching), or `None` for a constant gain.
     pub envelope: Option<Envelope>,
+    /// Its effects, in order, before the fader.
+    pub effects: Vec<EffectSpec>,
+    /// Its sends to buses.
+    pub sends: Vec<SendSpec>,
+}
+
+/// A send from a track to a bus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendSpec {
+    /// The bus (an index into [`Song::buses`]).
+    pub bus: usize,
+    /// Send level in dB.
+    pub level_db: f32,
+    /// Tapped before the fader (after the track's effects) if true, after it otherwise.
+    pub pre_fader: bool,
 }
 
 impl TrackSpec {
@@ -37,6 +52,8 @@ impl TrackSpec {
             start_seconds: 0.0,
             bus: None,
             envelope: None,
+            effects: Vec::new(),
+            sends: Vec::new(),
         }
     }
 }
@@ -48,6 +65,19 @@ pub struct BusSpec {
     pub name: String,
     /// Gain, pan and mute of the bus.
     pub channel: Channel,
+    /// Its effects, in order, before its gain.
+    pub effects: Vec<EffectSpec>,
+}
+
+impl BusSpec {
+    /// A bus without effects.
+    pub fn new(name: impl Into<String>, channel: Channel) -> Self {
+        Self {
+            name: name.into(),
+            channel,
+            effects: Vec::new(),
+        }
+    }
 }
 
 /// A mix: tracks → buses → master.
@@ -61,6 +91,8 @@ pub struct Song {
     pub master_gain_db: f32,
     /// Samples, a timeline of voice events and the voice pool's settings.
     pub voices: VoiceSpec,
+    /// The master's effects, in order, before the master gain.
+    pub master_effects: Vec<EffectSpec>,
 }
 
 /// Why a song could not start.
@@ -155,6 +187,7 @@ impl Song {
                 self.tracks.len()
             )));
         }
+        let fx = super::fx::build(self, config)?;
         let (pool, rings) = DecodePool::start(readers, pool_config)
             .map_err(|e| SongError::Invalid(format!("cannot start decoder threads: {e}")))?;
         let ramp = config.ramp_frames();
@@ -163,10 +196,16 @@ impl Song {
             .tracks
             .iter()
             .zip(rings)
-            .map(|(t, ring)| {
+            .enumerate()
+            .map(|(i, (t, ring))| {
                 let start = (t.start_seconds.max(0.0) * config.rate as f64).round() as u64;
                 let dest = t.bus.map_or(Destination::Master, Destination::Bus);
-                let mut track = Track::new(ring, t.channel, dest, start, ramp, any_solo);
+                let channel = if fx.strips[i].is_some() {
+                    Strip::inner_channel(&t.channel)
+                } else {
+                    t.channel
+                };
+                let mut track = Track::new(ring, channel, dest, start, ramp, any_solo);
                 track.set_envelope(t.envelope.clone(), config.block_frames);
                 track
             })
@@ -194,6 +233,7 @@ impl Song {
             stats: Arc::new(RenderStats::new(self.tracks.len(), config.block_budget())),
             slow_log,
             voices: voice_stage,
+            fx,
         };
         Ok(Playback {
             renderer,

@@ -23,6 +23,7 @@ pub struct RenderStats {
     track_peaks: Box<[AtomicU32]>,
     track_rms: Box<[AtomicU32]>,
     xruns: AtomicU64,
+    effect_resets: AtomicU64,
     position_frames: AtomicU64,
     playing: AtomicBool,
 }
@@ -59,6 +60,7 @@ impl RenderStats {
             track_peaks: (0..tracks).map(|_| AtomicU32::new(0)).collect(),
             track_rms: (0..tracks).map(|_| AtomicU32::new(0)).collect(),
             xruns: AtomicU64::new(0),
+            effect_resets: AtomicU64::new(0),
             position_frames: AtomicU64::new(0),
             playing: AtomicBool::new(true),
         }
@@ -129,6 +131,19 @@ impl RenderStats {
         self.position_frames
             .store(position_frames, Ordering::Relaxed);
         self.playing.store(playing, Ordering::Relaxed);
+    }
+
+    /// Records effects reset by the chain guard (NaN, Inf or a blow-up) in one block.
+    // audio thread: no alloc, lock, I/O or print
+    pub fn record_effect_resets(&self, resets: u64) {
+        if resets > 0 {
+            self.effect_resets.fetch_add(resets, Ordering::Relaxed);
+        }
+    }
+
+    /// Effects reset because their output was NaN, infinite or blew up.
+    pub fn effect_resets(&self) -> u64 {
+        self.effect_resets.load(Ordering::Relaxed)
     }
 
     /// Blocks rendered.

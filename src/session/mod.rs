@@ -72,7 +72,37 @@
 //! At least one track, part or event is required. An unknown key, a value out of range, a bus or
 //! take that does not exist is an error that names the file (and the line, where TOML knows it).
 //! A sample name missing from the `samples` folder is a warning, and that event is skipped.
+//!
+//! **Effects, buses and sends.** Any `[[track]]`, `[[bus]]` and `[master]` may have an ordered
+//! `effects` list of inline tables: `type` names the effect and the other keys are its
+//! parameters, exactly as `tutti fx --list` prints them (numbers in the listed units, booleans,
+//! choice names; `ir` files are relative to the session file); `enabled = false` makes an
+//! effect start bypassed (it can be enabled live, with a crossfade). A `[[track]]` may also have
+//! `sends` to buses, tapped after its effects and before (`pre = true`) or after its fader:
+//!
+//! ```toml
+//! [master]
+//! effects = [{ type = "limiter", ceiling_db = -1 }]
+//!
+//! [[bus]]
+//! name = "verb"                # a return bus: 100 % wet
+//! effects = [{ type = "reverb", decay_s = 2.5, mix = 1.0 },
+//!            { type = "compressor", threshold_db = -24, sidechain = "drums" }]
+//!
+//! [[track]]
+//! file = "vox.wav"
+//! effects = [{ type = "highpass", freq_hz = 80 },
+//!            { type = "eq", mid2_hz = 3000, mid2_db = 2.5 },
+//!            { type = "convolution", ir = "irs/plate.wav", dry = 1, wet = 0.2 }]
+//! sends = [{ bus = "verb", level_db = -6, pre = false }]  # level_db default 0, pre default false
+//! ```
+//!
+//! Track effects run before the fader; bus and master effects before their gain. `sidechain`
+//! (compressor) keys the effect from another bus's summed input and is allowed on bus and
+//! master effects only. Unknown effects, unknown keys and values out of range are errors that
+//! name the key and the line.
 
+mod effects;
 mod events;
 mod model;
 mod parts;
@@ -80,6 +110,7 @@ mod time;
 
 use std::path::{Path, PathBuf};
 
+pub use effects::{EffectEntry, SendEntry};
 pub use events::{parse_event_time, At, EventEntry, TempoEntry};
 pub use model::{
     BusEntry, EngineEntry, MasterEntry, MixEntry, PartEntry, Session, SourceEntry, TrackEntry,
@@ -173,6 +204,13 @@ impl Session {
             .validate()
             .map_err(|message| SessionError::Invalid {
                 path: path.to_path_buf(),
+                message,
+            })?;
+        session
+            .validate_effects()
+            .map_err(|(offset, message)| SessionError::Parse {
+                path: path.to_path_buf(),
+                line: text[..offset.min(text.len())].matches('\n').count() + 1,
                 message,
             })?;
         Ok(session)

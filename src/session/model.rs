@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::effects::{self, EffectEntry, SendEntry};
 use super::time::Seconds;
 use crate::render::EngineConfig;
 
@@ -85,6 +86,9 @@ pub struct MasterEntry {
     /// Master gain in dB.
     #[serde(default)]
     pub gain_db: f32,
+    /// Master effects, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectEntry>,
 }
 
 /// One `[[bus]]`.
@@ -102,6 +106,9 @@ pub struct BusEntry {
     /// Muted.
     #[serde(default)]
     pub mute: bool,
+    /// The bus's effects, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectEntry>,
 }
 
 /// Where audio comes from: a file, a track of a container, or both.
@@ -158,6 +165,12 @@ pub struct TrackEntry {
     /// Start time in seconds.
     #[serde(default)]
     pub start: Seconds,
+    /// The track's effects, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectEntry>,
+    /// Sends to buses.
+    #[serde(default)]
+    pub sends: Vec<SendEntry>,
 }
 
 impl TrackEntry {
@@ -306,6 +319,7 @@ impl Session {
                     t.start.0
                 ));
             }
+            effects::check_sends(&what, &t.sends, &self.bus_names())?;
         }
         for p in &self.parts {
             self.check_part(p)?;
@@ -319,6 +333,29 @@ impl Session {
         }
         if s.track == Some(0) {
             return Err(format!("{what}: tracks are numbered from 1"));
+        }
+        Ok(())
+    }
+
+    fn bus_names(&self) -> Vec<&str> {
+        self.buses.iter().map(|b| b.name.as_str()).collect()
+    }
+
+    /// Checks every effect list against the effect registry. The error carries the byte offset
+    /// of the offending effect table, for its line number.
+    pub(super) fn validate_effects(&self) -> Result<(), (usize, String)> {
+        let buses = self.bus_names();
+        effects::check_effects("[master]", &self.master.effects, true, &buses)?;
+        for b in &self.buses {
+            effects::check_effects(&format!("bus '{}'", b.name), &b.effects, true, &buses)?;
+        }
+        for t in &self.tracks {
+            effects::check_effects(
+                &format!("track '{}'", self.track_name(t)),
+                &t.effects,
+                false,
+                &buses,
+            )?;
         }
         Ok(())
     }

@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use super::effects::{self, SendEntry};
 use super::model::{MixEntry, PartEntry, Session, SourceEntry};
 use super::SessionError;
 use crate::mixer::{Channel, Envelope, Fade};
-use crate::render::{BusSpec, Song, TrackSpec};
+use crate::render::{BusSpec, SendSpec, Song, TrackSpec};
 use crate::source::{probe, SourceSpec};
 
 /// Which take of one part plays from when.
@@ -78,6 +79,8 @@ impl Session {
                 channel: channel(&t.mix()),
                 start_seconds: t.start.0,
                 bus: bus_index(&t.mix()),
+                effects: effects::specs(&t.effects, &self.base_dir),
+                sends: t.sends.iter().filter_map(|s| self.send_spec(s)).collect(),
                 ..TrackSpec::new(name, source)
             });
         }
@@ -104,13 +107,25 @@ impl Session {
                     mute: b.mute,
                     solo: false,
                 },
+                effects: effects::specs(&b.effects, &self.base_dir),
             })
             .collect();
         Ok(Song {
             tracks,
             buses,
             master_gain_db: self.master.gain_db,
+            master_effects: effects::specs(&self.master.effects, &self.base_dir),
             voices: self.voice_spec(),
+        })
+    }
+
+    /// A send with its bus name resolved to an index (validation has checked the name).
+    fn send_spec(&self, s: &SendEntry) -> Option<SendSpec> {
+        let bus = self.buses.iter().position(|b| b.name == s.bus)?;
+        Some(SendSpec {
+            bus,
+            level_db: s.level_db,
+            pre_fader: s.pre,
         })
     }
 

@@ -10,6 +10,7 @@
 mod channels;
 mod decoder;
 mod info;
+mod ir;
 mod matroska;
 mod mp4_edit;
 pub mod packets;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 pub use channels::StereoMap;
 pub use decoder::{decode_file, TrackDecoder};
 pub use info::{attachment, probe, MediaInfo, TrackInfo};
+pub use ir::load_impulse_response;
 pub use pool::{DecodePool, PoolConfig};
 pub use reader::{open_readers, FrameReader, OpenedSources, TrackReader};
 pub use resample::StreamResampler;
