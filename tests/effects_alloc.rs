@@ -1,9 +1,9 @@
 //! Zero allocations on the audio thread with every effect active and every parameter changing:
 //! a counting global allocator that counts only on the thread rendering.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+mod counting_alloc;
+use counting_alloc::count_allocations;
+
 use std::sync::Arc;
 
 use tutti::dsp::{EffectSpec, EFFECTS};
@@ -12,38 +12,6 @@ use tutti::render::{
     BusSpec, ChainId, Command, EngineConfig, RenderMode, SendSpec, Song, TrackSpec,
 };
 use tutti::source::{PoolConfig, SourceSpec};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn count() {
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: forwards to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        count();
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static A: Counting = Counting;
 
 fn spec(text: &str) -> EffectSpec {
     EffectSpec::parse(text).unwrap()
@@ -169,53 +137,49 @@ fn rendering_with_every_effect_and_changing_parameters_never_allocates() {
     ];
     let mut block = vec![0.0f32; config.block_frames * 2];
     let mut commands = 0;
-    COUNTING.with(|c| c.set(true));
-    for b in 0..1500usize {
-        for (chain, slots) in &chains {
-            for (slot, &params) in slots.iter().enumerate() {
-                let param = b % params;
-                let value = ((b * 7919 + slot * 31) % 1000) as f32 / 1000.0 * 40.0 - 20.0;
-                if playback
-                    .handle
-                    .send(Command::SetEffectParam {
-                        chain: *chain,
-                        slot,
-                        param,
-                        value,
-                    })
-                    .is_ok()
-                {
-                    commands += 1;
-                }
-                if b % 97 == slot {
-                    let _ = playback.handle.send(Command::SetEffectEnabled {
-                        chain: *chain,
-                        slot,
-                        enabled: b % 2 == 0,
-                    });
+    let allocations = count_allocations(|| {
+        for b in 0..1500usize {
+            for (chain, slots) in &chains {
+                for (slot, &params) in slots.iter().enumerate() {
+                    let param = b % params;
+                    let value = ((b * 7919 + slot * 31) % 1000) as f32 / 1000.0 * 40.0 - 20.0;
+                    if playback
+                        .handle
+                        .send(Command::SetEffectParam {
+                            chain: *chain,
+                            slot,
+                            param,
+                            value,
+                        })
+                        .is_ok()
+                    {
+                        commands += 1;
+                    }
+                    if b % 97 == slot {
+                        let _ = playback.handle.send(Command::SetEffectEnabled {
+                            chain: *chain,
+                            slot,
+                            enabled: b % 2 == 0,
+                        });
+                    }
                 }
             }
+            let _ = playback.handle.send(Command::SetSend {
+                track: 0,
+                send: b % 2,
+                gain: (b % 10) as f32 / 10.0,
+            });
+            let _ = playback.handle.send(Command::SetTrack {
+                track: 0,
+                channel: Channel {
+                    gain_db: -((b % 6) as f32),
+                    ..Channel::default()
+                },
+            });
+            playback.renderer.process(&mut block);
+            assert!(block.iter().all(|v| v.is_finite()));
         }
-        let _ = playback.handle.send(Command::SetSend {
-            track: 0,
-            send: b % 2,
-            gain: (b % 10) as f32 / 10.0,
-        });
-        let _ = playback.handle.send(Command::SetTrack {
-            track: 0,
-            channel: Channel {
-                gain_db: -((b % 6) as f32),
-                ..Channel::default()
-            },
-        });
-        playback.renderer.process(&mut block);
-        assert!(block.iter().all(|v| v.is_finite()));
-    }
-    COUNTING.with(|c| c.set(false));
+    });
     assert!(commands > 1000);
-    assert_eq!(
-        ALLOCATIONS.load(Ordering::Relaxed),
-        0,
-        "allocations on the audio thread"
-    );
+    assert_eq!(allocations, 0, "allocations on the audio thread");
 }
