@@ -182,13 +182,15 @@ fn start_logger(
         while !stop.load(Ordering::Relaxed) {
             while let Ok(b) = slow.pop() {
                 eprintln!(
-                    "slow block at {:.3} s: {:.2} ms of its {:.2} ms budget ({:.0} %), {} of {} tracks playing",
+                    "slow block at {:.3} s: {:.2} ms of its {:.2} ms budget ({:.0} %), {} of {} tracks playing, {} voices, {} effects",
                     b.position_frames as f64 / config.rate as f64,
                     b.elapsed_ns as f64 / 1e6,
                     b.budget_ns as f64 / 1e6,
                     b.elapsed_ns as f64 * 100.0 / b.budget_ns as f64,
                     b.active_tracks,
-                    song.tracks.len()
+                    song.tracks.len(),
+                    b.active_voices,
+                    b.effects
                 );
             }
             ticks += 1;

@@ -118,6 +118,12 @@ impl RenderFx {
         }
     }
 
+    /// How many effects there are on all tracks, buses and the master.
+    pub fn effect_count(&self) -> usize {
+        let strips: usize = self.strips.iter().flatten().map(|s| s.chain.len()).sum();
+        strips + self.bus_chains.iter().map(|c| c.len()).sum::<usize>() + self.master_chain.len()
+    }
+
     /// The effects' latency: the longest track chain's, then the longest bus chain's, then the
     /// master's.
     pub fn latency_frames(&self) -> usize {

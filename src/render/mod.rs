@@ -36,6 +36,10 @@ pub struct SlowBlock {
     pub budget_ns: u64,
     /// Tracks that were playing.
     pub active_tracks: u32,
+    /// Voices that were sounding.
+    pub active_voices: u32,
+    /// Effects in the mix (tracks, buses, master).
+    pub effects: u32,
 }
 
 /// Engine-wide settings.
@@ -274,6 +278,8 @@ impl Renderer {
                 elapsed_ns,
                 budget_ns,
                 active_tracks,
+                active_voices: self.voices.active_voices() as u32,
+                effects: self.fx.effect_count() as u32,
             });
         }
     }
