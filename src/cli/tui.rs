@@ -20,6 +20,7 @@ pub(super) fn run(
     device: &DeviceOutput,
     stop: &AtomicBool,
 ) -> Result<(), CliError> {
+    engine.stats().enable_metering();
     terminal::enable_raw_mode()?;
     let result = event_loop(engine, device, stop);
     let _ = terminal::disable_raw_mode();

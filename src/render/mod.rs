@@ -243,7 +243,9 @@ impl Renderer {
         let any_solo = self.tracks.iter().any(|t| t.channel.solo);
         let len = out.len();
         let (mut active, mut resets) = (0, 0);
+        let metering = self.stats.is_metering();
         for (i, track) in self.tracks.iter_mut().enumerate() {
+            track.metered = metering;
             active += (track.state() == TrackState::Active) as u32;
             let outcome = if let Some(strip) = self.fx.strip(i) {
                 let outcome = track.process(strip.input(len), self.frame, any_solo, self.fill);
@@ -259,8 +261,10 @@ impl Renderer {
             if outcome == BlockOutcome::Underrun {
                 self.stats.record_underrun(i);
             }
-            let (peak, rms) = track.level();
-            self.stats.record_level(i, peak, rms);
+            if metering {
+                let (peak, rms) = track.level();
+                self.stats.record_level(i, peak, rms);
+            }
         }
         (active, resets)
     }

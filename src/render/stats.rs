@@ -26,6 +26,7 @@ pub struct RenderStats {
     effect_resets: AtomicU64,
     position_frames: AtomicU64,
     playing: AtomicBool,
+    metering: AtomicBool,
 }
 
 /// A summary of block render times, as fractions of the real-time budget.
@@ -63,6 +64,7 @@ impl RenderStats {
             effect_resets: AtomicU64::new(0),
             position_frames: AtomicU64::new(0),
             playing: AtomicBool::new(true),
+            metering: AtomicBool::new(false),
         }
     }
 
@@ -94,6 +96,17 @@ impl RenderStats {
         if let Some(c) = self.track_underruns.get(track) {
             c.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Turns per-track level meters on (they cost a pass over each track's block, so they are
+    /// off until a meter display asks for them).
+    pub fn enable_metering(&self) {
+        self.metering.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether per-track meters are on.
+    pub fn is_metering(&self) -> bool {
+        self.metering.load(Ordering::Relaxed)
     }
 
     /// Records a track's level in the last block (post-fader): its peak is kept until read.
