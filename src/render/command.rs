@@ -76,6 +76,8 @@ pub enum ChainId {
     Bus(usize),
     /// The master chain.
     Master,
+    /// The voices' chain.
+    Voices,
 }
 
 /// The control side of a renderer: sends [`Command`]s without blocking.

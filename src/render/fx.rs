@@ -3,7 +3,7 @@
 
 use super::{ChainId, Command};
 use crate::dsp::{EffectChain, ProcessContext};
-use crate::mixer::{Bus, Strip};
+use crate::mixer::{Bus, Destination, Strip};
 
 /// Everything effect-related the renderer owns.
 pub(crate) struct RenderFx {
@@ -19,6 +19,9 @@ pub(crate) struct RenderFx {
     pub master_key: Option<usize>,
     /// Copies of the inputs of buses used as keys (empty for the others).
     pub taps: Vec<Vec<f32>>,
+    /// The voices' strip and where it goes, if the voices have effects, sends, a bus or a
+    /// fader setting; `None` mixes them straight into the master.
+    pub voice_strip: Option<(Strip, Destination)>,
 }
 
 impl RenderFx {
@@ -31,7 +34,16 @@ impl RenderFx {
             master_chain: EffectChain::empty(),
             master_key: None,
             taps: vec![Vec::new(); buses],
+            voice_strip: None,
         }
+    }
+
+    /// Every strip: the tracks' and the voices'.
+    fn all_strips(&self) -> impl Iterator<Item = &Strip> {
+        self.strips
+            .iter()
+            .flatten()
+            .chain(self.voice_strip.iter().map(|(s, _)| s))
     }
 
     /// The strip of track `i`, if it has one.
@@ -115,12 +127,13 @@ impl RenderFx {
             ChainId::Track(i) => self.strip(i).map(|s| &mut s.chain),
             ChainId::Bus(i) => self.bus_chains.get_mut(i),
             ChainId::Master => Some(&mut self.master_chain),
+            ChainId::Voices => self.voice_strip.as_mut().map(|(s, _)| &mut s.chain),
         }
     }
 
     /// How many effects there are on all tracks, buses and the master.
     pub fn effect_count(&self) -> usize {
-        let strips: usize = self.strips.iter().flatten().map(|s| s.chain.len()).sum();
+        let strips: usize = self.all_strips().map(|s| s.chain.len()).sum();
         strips + self.bus_chains.iter().map(|c| c.len()).sum::<usize>() + self.master_chain.len()
     }
 
@@ -128,9 +141,7 @@ impl RenderFx {
     /// master's.
     pub fn latency_frames(&self) -> usize {
         let tracks = self
-            .strips
-            .iter()
-            .flatten()
+            .all_strips()
             .map(|s| s.chain.latency_frames())
             .max()
             .unwrap_or(0);
@@ -147,9 +158,7 @@ impl RenderFx {
     /// the longest track tail, then the longest bus tail, then the master's.
     pub fn tail_frames(&self) -> usize {
         let tracks = self
-            .strips
-            .iter()
-            .flatten()
+            .all_strips()
             .map(|s| s.chain.tail_frames())
             .max()
             .unwrap_or(0);
@@ -224,29 +233,50 @@ pub(crate) fn build(
     let mut fx = RenderFx::none(song.tracks.len(), song.buses.len());
     let ramp = config.ramp_frames();
     let any_solo = song.tracks.iter().any(|t| t.channel.solo);
-    for (i, t) in song.tracks.iter().enumerate() {
-        if t.effects.is_empty() && t.sends.is_empty() {
-            continue;
-        }
-        let what = format!("track '{}'", t.name);
-        let (c, _) = chain(&what, &t.effects, false)?;
-        let mut sends = Vec::with_capacity(t.sends.len());
-        for s in &t.sends {
-            if s.bus >= song.buses.len() {
-                return Err(SongError::Invalid(format!(
-                    "{what}: a send names a bus that does not exist"
-                )));
+    let strip =
+        |what: &str, effects: &[crate::dsp::EffectSpec], sends: &[super::SendSpec], channel| {
+            let (c, _) = chain(what, effects, false)?;
+            let mut built = Vec::with_capacity(sends.len());
+            for s in sends {
+                if s.bus >= song.buses.len() {
+                    return Err(SongError::Invalid(format!(
+                        "{what}: a send names a bus that does not exist"
+                    )));
+                }
+                built.push(Send::new(s.bus, s.level_db, s.pre_fader, ramp));
             }
-            sends.push(Send::new(s.bus, s.level_db, s.pre_fader, ramp));
+            Ok(Strip::new(
+                c,
+                channel,
+                built,
+                config.block_frames,
+                ramp,
+                any_solo,
+            ))
+        };
+    for (i, t) in song.tracks.iter().enumerate() {
+        if !(t.effects.is_empty() && t.sends.is_empty()) {
+            fx.strips[i] = Some(strip(
+                &format!("track '{}'", t.name),
+                &t.effects,
+                &t.sends,
+                t.channel,
+            )?);
         }
-        fx.strips[i] = Some(Strip::new(
-            c,
-            t.channel,
-            sends,
-            config.block_frames,
-            ramp,
-            any_solo,
-        ));
+    }
+    let v = &song.voice_mix;
+    if !v.effects.is_empty()
+        || !v.sends.is_empty()
+        || v.bus.is_some()
+        || v.channel != crate::mixer::Channel::default()
+    {
+        if v.bus.is_some_and(|b| b >= song.buses.len()) {
+            return Err(SongError::Invalid(
+                "[voices]: its bus does not exist".into(),
+            ));
+        }
+        let dest = v.bus.map_or(Destination::Master, Destination::Bus);
+        fx.voice_strip = Some((strip("[voices]", &v.effects, &v.sends, v.channel)?, dest));
     }
     for (i, b) in song.buses.iter().enumerate() {
         let (c, key) = chain(&format!("bus '{}'", b.name), &b.effects, true)?;

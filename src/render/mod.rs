@@ -14,7 +14,7 @@ mod transport;
 
 pub use command::{ChainId, Command, RendererHandle};
 pub use engine::{ControlError, Engine};
-pub use song::{BusSpec, Playback, SendSpec, Song, SongError, TrackSpec};
+pub use song::{BusSpec, Playback, SendSpec, Song, SongError, TrackSpec, VoiceMixSpec};
 pub use stats::{BudgetReport, RenderStats};
 
 use std::sync::Arc;
@@ -217,8 +217,8 @@ impl Renderer {
             return;
         }
         let (active, track_resets) = self.mix_tracks(out);
-        self.voices.process(out, self.frame);
-        let resets = track_resets + self.fx.mix_buses(&mut self.buses, out);
+        let voice_resets = self.mix_voices(out);
+        let resets = track_resets + voice_resets + self.fx.mix_buses(&mut self.buses, out);
         self.stats.record_effect_resets(resets);
         if self.master_gain.is_ramping() || self.master_gain.current() != 1.0 {
             for frame in out.chunks_exact_mut(2) {
@@ -235,6 +235,21 @@ impl Renderer {
         }
         self.stats.set_transport(self.frame, self.transport.playing);
         self.record_time(started, active);
+    }
+
+    /// Mixes the voices into the master, or through their strip (effects, fader, sends) into
+    /// their bus; returns how many effects were reset.
+    fn mix_voices(&mut self, out: &mut [f32]) -> u64 {
+        match &mut self.fx.voice_strip {
+            None => {
+                self.voices.process(out, self.frame);
+                0
+            }
+            Some((strip, dest)) => {
+                self.voices.process(strip.input(out.len()), self.frame);
+                strip.finish(out.len(), false, *dest, out, &mut self.buses)
+            }
+        }
     }
 
     /// Mixes every track (through its strip of effects and sends, if it has one) into its bus

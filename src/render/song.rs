@@ -80,6 +80,20 @@ impl BusSpec {
     }
 }
 
+/// How the voices reach the mix, like a track's strip: a fader (gain, pan, mute), effects,
+/// sends to buses and the bus they feed. The default mixes them straight into the master.
+#[derive(Debug, Clone, Default)]
+pub struct VoiceMixSpec {
+    /// Gain, pan and mute of all voices together.
+    pub channel: Channel,
+    /// The bus they feed, or `None` for the master.
+    pub bus: Option<usize>,
+    /// Their effects, in order, before the fader.
+    pub effects: Vec<EffectSpec>,
+    /// Their sends to buses.
+    pub sends: Vec<SendSpec>,
+}
+
 /// A mix: tracks → buses → master.
 #[derive(Debug, Clone, Default)]
 pub struct Song {
@@ -93,6 +107,8 @@ pub struct Song {
     pub voices: VoiceSpec,
     /// The master's effects, in order, before the master gain.
     pub master_effects: Vec<EffectSpec>,
+    /// How the voices reach the mix.
+    pub voice_mix: VoiceMixSpec,
 }
 
 /// Why a song could not start.

@@ -97,6 +97,16 @@
 //! sends = [{ bus = "verb", level_db = -6, pre = false }]  # level_db default 0, pre default false
 //! ```
 //!
+//! The voices (`[[event]]`s and live one-shots) can be routed the same way, all together:
+//!
+//! ```toml
+//! [voices]
+//! gain_db = -3.0               # and pan, mute
+//! bus = "drums"                # default: the master
+//! effects = [{ type = "lowpass", freq_hz = 6000 }]
+//! sends = [{ bus = "verb", level_db = -9 }]
+//! ```
+//!
 //! Track effects run before the fader; bus and master effects before their gain. `sidechain`
 //! (compressor) keys the effect from another bus's summed input and is allowed on bus and
 //! master effects only. Unknown effects, unknown keys and values out of range are errors that
@@ -114,6 +124,7 @@ pub use effects::{EffectEntry, SendEntry};
 pub use events::{parse_event_time, At, EventEntry, TempoEntry};
 pub use model::{
     BusEntry, EngineEntry, MasterEntry, MixEntry, PartEntry, Session, SourceEntry, TrackEntry,
+    VoicesEntry,
 };
 pub use parts::{plan_takes, PartPlan};
 pub use time::parse_time;

@@ -39,6 +39,9 @@ pub struct Session {
     /// The timeline of voice events.
     #[serde(default, rename = "event")]
     pub events: Vec<super::events::EventEntry>,
+    /// How the voices reach the mix.
+    #[serde(default)]
+    pub voices: VoicesEntry,
     /// The session file (or the container that embeds it), for messages.
     #[serde(skip)]
     pub path: PathBuf,
@@ -77,6 +80,29 @@ fn default_rate() -> u32 {
 
 fn default_block() -> usize {
     EngineConfig::default().block_frames
+}
+
+/// `[voices]`: the fader, effects, sends and bus of all voices together.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoicesEntry {
+    /// Gain in dB.
+    #[serde(default)]
+    pub gain_db: f32,
+    /// Pan, −1 ..= 1.
+    #[serde(default)]
+    pub pan: f32,
+    /// Muted.
+    #[serde(default)]
+    pub mute: bool,
+    /// The bus they feed; default: the master.
+    pub bus: Option<String>,
+    /// Their effects, in order.
+    #[serde(default)]
+    pub effects: Vec<EffectEntry>,
+    /// Sends to buses.
+    #[serde(default)]
+    pub sends: Vec<SendEntry>,
 }
 
 /// `[master]`.
@@ -321,6 +347,16 @@ impl Session {
             }
             effects::check_sends(&what, &t.sends, &self.bus_names())?;
         }
+        let v = &self.voices;
+        let voices = MixEntry {
+            gain_db: v.gain_db,
+            pan: v.pan,
+            mute: v.mute,
+            solo: false,
+            bus: v.bus.clone(),
+        };
+        check_mix("[voices]", &voices, &self.buses)?;
+        effects::check_sends("[voices]", &v.sends, &self.bus_names())?;
         for p in &self.parts {
             self.check_part(p)?;
         }
@@ -346,6 +382,7 @@ impl Session {
     pub(super) fn validate_effects(&self) -> Result<(), (usize, String)> {
         let buses = self.bus_names();
         effects::check_effects("[master]", &self.master.effects, true, &buses)?;
+        effects::check_effects("[voices]", &self.voices.effects, false, &buses)?;
         for b in &self.buses {
             effects::check_effects(&format!("bus '{}'", b.name), &b.effects, true, &buses)?;
         }

@@ -8,7 +8,7 @@ use super::effects::{self, SendEntry};
 use super::model::{MixEntry, PartEntry, Session, SourceEntry};
 use super::SessionError;
 use crate::mixer::{Channel, Envelope, Fade};
-use crate::render::{BusSpec, SendSpec, Song, TrackSpec};
+use crate::render::{BusSpec, SendSpec, Song, TrackSpec, VoiceMixSpec};
 use crate::source::{probe, SourceSpec};
 
 /// Which take of one part plays from when.
@@ -116,7 +116,27 @@ impl Session {
             master_gain_db: self.master.gain_db,
             master_effects: effects::specs(&self.master.effects, &self.base_dir),
             voices: self.voice_spec(),
+            voice_mix: self.voice_mix(),
         })
+    }
+
+    /// How the voices reach the mix, with bus names resolved.
+    fn voice_mix(&self) -> VoiceMixSpec {
+        let v = &self.voices;
+        VoiceMixSpec {
+            channel: Channel {
+                gain_db: v.gain_db,
+                pan: v.pan,
+                mute: v.mute,
+                solo: false,
+            },
+            bus: v
+                .bus
+                .as_ref()
+                .and_then(|n| self.buses.iter().position(|b| &b.name == n)),
+            effects: effects::specs(&v.effects, &self.base_dir),
+            sends: v.sends.iter().filter_map(|s| self.send_spec(s)).collect(),
+        }
     }
 
     /// A send with its bus name resolved to an index (validation has checked the name).
