@@ -146,24 +146,10 @@ fn corrupt_and_truncated_files_warn_and_keep_sync() {
     }
     let d = temp_dir();
     let dir = d.path();
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "16",
-            &p(dir, "a.flac"),
-            "synth",
-            "5",
-            "sine",
-            "300",
-            "vol",
-            "0.5",
-        ],
+    sox_synth(
+        &p(dir, "a.flac"),
+        "-r 48000 -c 2 -b 16",
+        "5 sine 300 vol 0.5",
     );
     let mut bytes = std::fs::read(pb(dir, "a.flac")).unwrap();
     let mid = bytes.len() / 2;

@@ -53,45 +53,10 @@ fn four_track_song(dir: &Path) -> (Vec<String>, String) {
         p(dir, "keys.flac"),
         p(dir, "vox.wav"),
     ];
-    run(
-        "sox",
-        &[
-            "-n", "-r", "48000", "-c", "2", "-b", "24", &stems[0], "synth", "3", "sine", "55",
-            "vol", "0.3",
-        ],
-    );
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "16",
-            &stems[1],
-            "synth",
-            "2.5",
-            "pinknoise",
-            "vol",
-            "0.2",
-        ],
-    );
-    run(
-        "sox",
-        &[
-            "-n", "-r", "48000", "-c", "1", "-b", "16", &stems[2], "synth", "3.2", "square", "220",
-            "vol", "0.1",
-        ],
-    );
-    run(
-        "sox",
-        &[
-            "-n", "-r", "48000", "-c", "2", "-b", "16", &stems[3], "synth", "2", "sine", "440",
-            "vol", "0.2",
-        ],
-    );
+    sox_synth(&stems[0], "-r 48000 -c 2 -b 24", "3 sine 55 vol 0.3");
+    sox_synth(&stems[1], "-r 48000 -c 2 -b 16", "2.5 pinknoise vol 0.2");
+    sox_synth(&stems[2], "-r 48000 -c 1 -b 16", "3.2 square 220 vol 0.1");
+    sox_synth(&stems[3], "-r 48000 -c 2 -b 16", "2 sine 440 vol 0.2");
     let mka = p(dir, "song.mka");
     let mut args: Vec<String> = ["-loglevel", "error", "-y"].map(String::from).to_vec();
     for s in &stems {

@@ -32,12 +32,10 @@ fn ffmpeg_decode(path: &Path) -> Vec<f32> {
 /// A 3-second stereo 48 kHz source made by sox, stored as a float WAV for ffmpeg to encode.
 fn make_source(dir: &Path) -> String {
     let src = p(dir, "src.wav");
-    run(
-        "sox",
-        &[
-            "-n", "-r", "48000", "-c", "2", "-b", "24", &src, "synth", "3", "sine", "440", "sine",
-            "1234", "vol", "0.5", "fade", "0.01", "3", "0.01",
-        ],
+    sox_synth(
+        &src,
+        "-r 48000 -c 2 -b 24",
+        "3 sine 440 sine 1234 vol 0.5 fade 0.01 3 0.01",
     );
     src
 }

@@ -269,23 +269,10 @@ fn readers_seek_to_the_exact_frame_in_every_format() {
     }
     let d = temp_dir();
     let dir = d.path();
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "24",
-            &p(dir, "a.wav"),
-            "synth",
-            "6",
-            "pinknoise",
-            "vol",
-            "0.3",
-        ],
+    sox_synth(
+        &p(dir, "a.wav"),
+        "-r 48000 -c 2 -b 24",
+        "6 pinknoise vol 0.3",
     );
     for (name, args) in [
         ("a.flac", vec!["-c:a", "flac"]),

@@ -13,80 +13,25 @@ fn mix_equals_sox_mix_within_1e5() {
     let d = temp_dir();
     let dir = d.path();
     // Mono 16-bit WAV, stereo 24-bit FLAC, stereo Ogg Vorbis, stereo 16-bit WAV with a later end.
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "1",
-            "-b",
-            "16",
-            &p(dir, "mono.wav"),
-            "synth",
-            "3",
-            "sine",
-            "440",
-            "vol",
-            "0.3",
-        ],
+    sox_synth(
+        &p(dir, "mono.wav"),
+        "-r 48000 -c 1 -b 16",
+        "3 sine 440 vol 0.3",
     );
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "24",
-            &p(dir, "stereo.flac"),
-            "synth",
-            "3.5",
-            "sine",
-            "660",
-            "sine",
-            "770",
-            "vol",
-            "0.3",
-        ],
+    sox_synth(
+        &p(dir, "stereo.flac"),
+        "-r 48000 -c 2 -b 24",
+        "3.5 sine 660 sine 770 vol 0.3",
     );
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            &p(dir, "noise.ogg"),
-            "synth",
-            "2.5",
-            "pinknoise",
-            "vol",
-            "0.2",
-        ],
+    sox_synth(
+        &p(dir, "noise.ogg"),
+        "-r 48000 -c 2",
+        "2.5 pinknoise vol 0.2",
     );
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "16",
-            &p(dir, "saw.wav"),
-            "synth",
-            "4.01",
-            "sawtooth",
-            "55",
-            "vol",
-            "0.2",
-        ],
+    sox_synth(
+        &p(dir, "saw.wav"),
+        "-r 48000 -c 2 -b 16",
+        "4.01 sawtooth 55 vol 0.2",
     );
     // Ogg: the reference is ffmpeg's decode of the same file (sox and tutti use different decoders).
     run(
@@ -152,43 +97,15 @@ fn gain_option_matches_sox_volume() {
     }
     let d = temp_dir();
     let dir = d.path();
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "24",
-            &p(dir, "a.flac"),
-            "synth",
-            "2",
-            "sine",
-            "300",
-            "vol",
-            "0.4",
-        ],
+    sox_synth(
+        &p(dir, "a.flac"),
+        "-r 48000 -c 2 -b 24",
+        "2 sine 300 vol 0.4",
     );
-    run(
-        "sox",
-        &[
-            "-n",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-b",
-            "16",
-            &p(dir, "b.wav"),
-            "synth",
-            "2",
-            "sine",
-            "500",
-            "vol",
-            "0.4",
-        ],
+    sox_synth(
+        &p(dir, "b.wav"),
+        "-r 48000 -c 2 -b 16",
+        "2 sine 500 vol 0.4",
     );
     // -6 dB on input 2 = a linear factor of 10^(-6/20).
     let factor = format!("{}", 10f64.powf(-6.0 / 20.0));

@@ -141,3 +141,14 @@ pub fn p(dir: &Path, name: &str) -> String {
 pub fn pb(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
+
+/// Makes a test signal with sox: `sox -n FORMAT OUT synth SYNTH`, where FORMAT and SYNTH are
+/// space-separated words, e.g. `sox_synth(&out, "-r 48000 -c 2 -b 24", "3 sine 440 vol 0.3")`.
+pub fn sox_synth(out: &str, format: &str, synth: &str) {
+    let mut args = vec!["-n"];
+    args.extend(format.split_whitespace());
+    args.push(out);
+    args.push("synth");
+    args.extend(synth.split_whitespace());
+    run("sox", &args);
+}
