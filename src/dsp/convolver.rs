@@ -376,7 +376,7 @@ mod tests {
         let x: Vec<f32> = (0..6000)
             .map(|i| (i * 104_729 % 997) as f32 / 498.0 - 1.0)
             .collect();
-        let mut conv = Convolver::new(&[h.clone()], b, 2).unwrap();
+        let mut conv = Convolver::new(std::slice::from_ref(&h), b, 2).unwrap();
         let mut out = vec![0.0f32; x.len()];
         let mut right = vec![0.0f32; b];
         for (xi, yi) in x.chunks(b).zip(out.chunks_mut(b)) {

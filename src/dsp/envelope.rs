@@ -135,6 +135,7 @@ impl Adsr {
     /// Returns this frame's level and moves to the next frame.
     // audio thread: no alloc, lock, I/O or print
     #[inline]
+    #[allow(clippy::should_implement_trait)] // a stream of values, not a finite iterator
     pub fn next(&mut self) -> f32 {
         let v = self.level;
         self.advance(1);

@@ -92,6 +92,7 @@ impl Smoothed {
 
     /// Advances one frame and returns the new value.
     #[inline]
+    #[allow(clippy::should_implement_trait)] // a stream of values, not a finite iterator
     pub fn next(&mut self) -> f32 {
         if self.frames_left > 0 {
             self.frames_left -= 1;
