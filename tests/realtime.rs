@@ -278,6 +278,7 @@ fn readers_seek_to_the_exact_frame_in_every_format() {
         ("a.flac", vec!["-c:a", "flac"]),
         ("a16.wav", vec!["-c:a", "pcm_s16le"]),
         ("a.mp3", vec!["-c:a", "libmp3lame"]),
+        ("a.ogg", vec!["-c:a", "libvorbis"]),
         ("a44.flac", vec!["-ar", "44100", "-c:a", "flac"]),
     ] {
         let out = p(dir, name);
@@ -288,7 +289,7 @@ fn readers_seek_to_the_exact_frame_in_every_format() {
         all.push(&out);
         run("ffmpeg", &all);
     }
-    for name in ["a.wav", "a.flac", "a16.wav", "a.mp3", "a44.flac"] {
+    for name in ["a.wav", "a.flac", "a16.wav", "a.mp3", "a.ogg", "a44.flac"] {
         let spec = [SourceSpec::File(pb(dir, name))];
         let whole = read_all(
             &mut tutti::source::open_readers(&spec, 48_000)

@@ -101,10 +101,11 @@ impl TrackDecoder {
         })
     }
 
-    /// Moves to frame `frame` (in the track's own rate) by seeking the file, for PCM and FLAC
-    /// whose packets are stamped in frames; the frames before `frame` are then dropped, so the
-    /// result is sample-exact. Other codecs (lapped, primed or coarsely stamped) answer `Err`, and
-    /// the caller decodes from the start instead.
+    /// Moves to frame `frame` (in the track's own rate) by seeking the file, for PCM, FLAC and
+    /// MP3, whose packets are stamped in frames: it lands early, then decodes and drops the frames
+    /// before `frame`, so the result is sample-exact (tested against a decode from the start).
+    /// Other codecs (Vorbis, AAC with its edit list, coarsely stamped containers) answer `Err`,
+    /// and the caller decodes from the start instead.
     pub fn seek(&mut self, frame: u64) -> Result<(), String> {
         let codec = codec_name(self.codec);
         let stamped_in_frames = self
@@ -113,14 +114,22 @@ impl TrackDecoder {
         let Packets::Own(reader) = &mut self.packets else {
             return Err("shared reader".into());
         };
-        if !(codec.starts_with("pcm") || codec == "flac")
-            || !stamped_in_frames
-            || self.trim.skip_frames > 0
-        {
+        // Vorbis and AAC stamp their packets in a way that does not map exactly to decoded
+        // frames after a seek (measured); they decode from the start instead.
+        let exact = codec.starts_with("pcm") || codec == "flac" || codec == "mp3";
+        if !exact || !stamped_in_frames || self.trim.skip_frames > 0 {
             return Err(format!("{codec} cannot seek exactly"));
         }
-        // Land a little early: the frames up to the target are decoded and dropped.
-        let early = frame.saturating_sub(self.rate as u64 / 10);
+        // Land early: the frames up to the target are decoded and dropped. Codecs whose frames
+        // depend on earlier packets (lapped transforms, bit reservoirs) get half a second to
+        // settle into exactly the state a decode from the start would have.
+        let independent = codec.starts_with("pcm") || codec == "flac";
+        let preroll = if independent {
+            self.rate as u64 / 10
+        } else {
+            self.rate as u64 / 2
+        };
+        let early = frame.saturating_sub(preroll);
         let to = SeekTo::Timestamp {
             ts: Timestamp::new(early as i64),
             track_id: reader.track_id,
