@@ -98,10 +98,8 @@ pub(super) fn fx(args: FxArgs) -> Result<(), CliError> {
     let estimate = track_info
         .and_then(|t| t.duration_seconds)
         .map(|s| (s * rate as f64) as u64);
-    let bar = progress::bar(
-        estimate.map(|f| f + playback.renderer.tail_frames() as u64),
-        args.quiet,
-    );
+    let tail = playback.renderer.tail_frames() as u64;
+    let bar = progress::bar(args.quiet, || estimate.map(|f| f + tail));
     let mut sink = SkipSink {
         file: &mut file,
         skip: latency,

@@ -238,7 +238,7 @@ pub(super) fn render_song(
     let started = Instant::now();
     let mut playback = song.start(config, RenderMode::Offline, &PoolConfig::default())?;
     let mut file = WavFile::create(output, config.rate, out.bits)?;
-    let bar = progress::bar(estimated_frames(song, config.rate), out.quiet);
+    let bar = progress::bar(out.quiet, || estimated_frames(song, config.rate));
     let frames = render_offline(&mut playback.renderer, &mut file, &mut |f| {
         bar.set_position(f)
     })?;

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tutti::osc::OscServer;
-use tutti::output::{stream, StreamSink};
-use tutti::render::{Engine, EngineConfig, Playback, RenderMode, RenderStats, SlowBlock, Song};
+use tutti::output::{stream, Pacing, StreamSink};
+use tutti::render::{
+    Engine, EngineConfig, Playback, RenderMode, RenderStats, Renderer, SlowBlock, Song,
+};
 use tutti::source::PoolConfig;
 
 use super::mix::{load_song, SongRequest};
@@ -34,19 +36,23 @@ pub(super) fn play(args: PlayArgs) -> Result<(), CliError> {
     } else {
         RenderMode::RealTime
     };
-    let mut playback = song.start(&config, mode, &PoolConfig::default())?;
+    // The pool must outlive the renderer's use; it is dropped at the end of this function.
+    let Playback {
+        mut renderer,
+        handle,
+        pool: _pool,
+        slow_blocks,
+        ..
+    } = song.start(&config, mode, &PoolConfig::default())?;
     // Pre-roll: a quarter of a second in every ring before the clock starts.
     if mode == RenderMode::RealTime
-        && !playback
-            .renderer
-            .prime(config.rate as usize / 4, Duration::from_secs(5))
+        && !renderer.prime(config.rate as usize / 4, Duration::from_secs(5))
         && !args.quiet
     {
         eprintln!("warning: the decoders are slow to start; playback may underrun");
     }
-    let stats = playback.renderer.stats().clone();
+    let stats = renderer.stats().clone();
     let stop = Arc::new(AtomicBool::new(false));
-    let (handle, slow_blocks) = take_control(&mut playback);
     let engine = Arc::new(Engine::new(handle, &song, stats.clone(), config.rate));
     let osc = match args.osc {
         Some(port) => Some(
@@ -69,9 +75,9 @@ pub(super) fn play(args: PlayArgs) -> Result<(), CliError> {
         args.quiet,
     );
     let result = if args.stdout {
-        play_stdout(&mut playback, &args, &stop)
+        play_stdout(&mut renderer, &args, &stop)
     } else {
-        play_device(playback, &args, &engine, &stop)
+        play_device(renderer, &args, &engine, &stop)
     };
     stop.store(true, Ordering::Relaxed);
     let _ = logger.join();
@@ -84,51 +90,31 @@ pub(super) fn play(args: PlayArgs) -> Result<(), CliError> {
     result
 }
 
-/// Takes the control handle and the slow-block log out of a playback, leaving inert ones.
-fn take_control(
-    playback: &mut Playback,
-) -> (tutti::render::RendererHandle, rtrb::Consumer<SlowBlock>) {
-    let (_, dead_consumer) = rtrb::RingBuffer::new(1);
-    let slow = std::mem::replace(&mut playback.slow_blocks, dead_consumer);
-    let handle = std::mem::replace(
-        &mut playback.handle,
-        tutti::render::RendererHandle::detached(),
-    );
-    (handle, slow)
-}
-
 fn play_stdout(
-    playback: &mut Playback,
+    renderer: &mut Renderer,
     args: &PlayArgs,
     stop: &AtomicBool,
 ) -> Result<(), CliError> {
-    let out = std::io::stdout().lock();
+    let rate = renderer.config().rate;
     let mut sink = StreamSink::new(
-        std::io::BufWriter::new(out),
+        std::io::BufWriter::new(std::io::stdout().lock()),
         args.format,
-        playback.renderer.config().rate,
+        rate,
     );
-    match stream(&mut playback.renderer, &mut sink, !args.no_pace, stop) {
-        Ok(_) => Ok(()),
-        // A closed pipe (e.g. `| head`) is a normal way for a stream to end.
-        Err(tutti::output::OutputError::Write { source, .. })
-            if source.kind() == std::io::ErrorKind::BrokenPipe =>
-        {
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
-    }
+    let pacing = (!args.no_pace).then(|| Pacing::from_now(rate));
+    stream(renderer, &mut sink, pacing, None, stop)?;
+    Ok(())
 }
 
 #[cfg(feature = "device")]
 fn play_device(
-    playback: Playback,
+    renderer: Renderer,
     args: &PlayArgs,
     engine: &Arc<Engine>,
     stop: &Arc<AtomicBool>,
 ) -> Result<(), CliError> {
     let device = tutti::output::device::DeviceOutput::start(
-        playback.renderer,
+        renderer,
         args.device.as_deref(),
         args.latency_ms,
     )?;
@@ -142,13 +128,12 @@ fn play_device(
         }
     }
     device.stop();
-    let _keep = playback.pool;
     Ok(())
 }
 
 #[cfg(not(feature = "device"))]
 fn play_device(
-    _: Playback,
+    _: Renderer,
     _: &PlayArgs,
     _: &Arc<Engine>,
     _: &Arc<AtomicBool>,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rosc::{OscMessage, OscPacket, OscTime};
-use tutti::output::{render_paced, OutputError, Pacing, StreamSink};
+use tutti::output::{stream, Pacing, StreamSink};
 use tutti::render::{EngineConfig, Playback, RenderMode, Song};
 use tutti::source::PoolConfig;
 use tutti::voice::dirt::DirtPlay;
@@ -162,20 +162,19 @@ fn to_stdout(
     let pacing = Pacing {
         start,
         lead_frames: (LEAD_SECONDS * rate as f64) as u64,
-        total_frames: args
-            .duration
-            .map(|s| (s.max(0.0) * rate as f64).round() as u64),
     };
+    let max_frames = args
+        .duration
+        .map(|s| (s.max(0.0) * rate as f64).round() as u64);
     let mut sink = StreamSink::new(std::io::stdout(), args.format, rate);
-    match render_paced(&mut playback.renderer, &mut sink, pacing, stop) {
-        Ok(_) => Ok(()),
-        Err(OutputError::Write { source, .. })
-            if source.kind() == std::io::ErrorKind::BrokenPipe =>
-        {
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
-    }
+    stream(
+        &mut playback.renderer,
+        &mut sink,
+        Some(pacing),
+        max_frames,
+        stop,
+    )?;
+    Ok(())
 }
 
 /// The sound card: the device pulls blocks from its callback; frame 0 is when it started.

@@ -5,14 +5,12 @@
 
 #[cfg(feature = "device")]
 pub mod device;
-mod paced;
 mod stream;
 mod wav;
 
 use std::path::PathBuf;
 
-pub use paced::{render_paced, Pacing};
-pub use stream::{stream, StreamFormat, StreamSink};
+pub use stream::{stream, Pacing, StreamFormat, StreamSink};
 pub use wav::WavFile;
 
 use crate::render::Renderer;

@@ -101,42 +101,71 @@ impl<W: Write> BlockSink for StreamSink<W> {
     }
 }
 
-/// How far ahead of the wall clock a paced stream may run.
-const PACE_LEAD: Duration = Duration::from_millis(50);
+/// Pacing to a wall clock: song frame `n` is written no earlier than
+/// `start + (n − lead_frames) / rate`. The caller may share `start` with another clock (`tutti
+/// serve` maps OSC timestamps through it).
+#[derive(Debug, Clone, Copy)]
+pub struct Pacing {
+    /// The wall-clock instant of the stream's frame 0.
+    pub start: Instant,
+    /// How far rendering may run ahead of the wall clock, in frames.
+    pub lead_frames: u64,
+}
+
+impl Pacing {
+    /// Real time from now, with a lead of 50 ms at `rate` Hz.
+    pub fn from_now(rate: u32) -> Self {
+        Self {
+            start: Instant::now(),
+            lead_frames: rate as u64 / 20,
+        }
+    }
+}
 
 /// Pulls blocks from `renderer` into `sink` until the material ends (the last block cut to the
-/// frame) or `stop` is set. With `pace`, blocks are produced no faster than real time (plus a
-/// small lead); without it, as fast as the sink takes them. Returns the frames written.
+/// frame), `max_frames` have been written, `stop` is set, or the reader of the stream goes away
+/// (a closed pipe ends the stream normally). With `pacing`, no faster than its clock; without it,
+/// as fast as the sink takes them. Returns the frames written.
+///
+/// # Errors
+/// A write error from the sink other than a closed pipe.
 pub fn stream(
     renderer: &mut Renderer,
     sink: &mut dyn BlockSink,
-    pace: bool,
+    pacing: Option<Pacing>,
+    max_frames: Option<u64>,
     stop: &AtomicBool,
 ) -> Result<u64, OutputError> {
     let rate = renderer.config().rate as f64;
-    let block_frames = renderer.config().block_frames;
-    let mut block = vec![0.0f32; block_frames * 2];
-    let started = Instant::now();
+    let block_frames = renderer.config().block_frames as u64;
+    let mut block = vec![0.0f32; block_frames as usize * 2];
     let mut written = 0u64;
-    while !stop.load(Ordering::Relaxed) {
-        if pace {
-            let ahead =
-                Duration::from_secs_f64(written as f64 / rate).saturating_sub(started.elapsed());
-            if ahead > PACE_LEAD {
-                std::thread::sleep(ahead - PACE_LEAD);
+    let left = |written: u64| max_frames.map_or(u64::MAX, |m| m.saturating_sub(written));
+    while !stop.load(Ordering::Relaxed) && left(written) > 0 {
+        if let Some(p) = pacing {
+            let due = (p.start.elapsed().as_secs_f64() * rate) as u64 + p.lead_frames;
+            if written >= due {
+                let wait = (written + 1 - due) as f64 / rate;
+                std::thread::sleep(Duration::from_secs_f64(wait.clamp(0.0002, 0.002)));
+                continue;
             }
         }
         let start = renderer.position_frames();
         let playing = renderer.is_playing();
         renderer.process(&mut block);
-        let end = renderer.end_frame();
-        let frames = match end {
-            Some(end) if playing => end.saturating_sub(start).min(block_frames as u64) as usize,
-            _ => block_frames,
-        };
-        sink.write_block(&block[..frames * 2])?;
-        written += frames as u64;
-        if playing && end.is_some_and(|e| e <= start + block_frames as u64) {
+        let end = renderer.end_frame().filter(|_| playing);
+        let material = end.map_or(block_frames, |e| e.saturating_sub(start).min(block_frames));
+        let frames = material.min(left(written));
+        match sink.write_block(&block[..frames as usize * 2]) {
+            Err(OutputError::Write { source, .. })
+                if source.kind() == std::io::ErrorKind::BrokenPipe =>
+            {
+                break
+            }
+            other => other?,
+        }
+        written += frames;
+        if end.is_some_and(|e| e <= start + block_frames) {
             break;
         }
     }

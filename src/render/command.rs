@@ -86,13 +86,6 @@ pub struct RendererHandle {
 }
 
 impl RendererHandle {
-    /// A handle connected to nothing (its commands are refused), to stand in for one that was
-    /// moved out.
-    pub fn detached() -> Self {
-        let (commands, _) = rtrb::RingBuffer::new(1);
-        Self { commands }
-    }
-
     /// Queues a command. Returns it back if the queue is full (the renderer is not running).
     pub fn send(&mut self, command: Command) -> Result<(), Command> {
         self.commands

@@ -157,22 +157,7 @@ impl Song {
         mode: RenderMode,
         pool_config: &PoolConfig,
     ) -> Result<Playback, SongError> {
-        config.validate().map_err(SongError::Invalid)?;
-        if self.tracks.is_empty() && self.voices.events.is_empty() && !self.voices.live {
-            return Err(SongError::Invalid(
-                "the song has no tracks and no voice events".into(),
-            ));
-        }
-        if let Some(t) = self
-            .tracks
-            .iter()
-            .find(|t| t.bus.is_some_and(|b| b >= self.buses.len()))
-        {
-            let name = &t.name;
-            return Err(SongError::Invalid(format!(
-                "track '{name}' names a bus that does not exist"
-            )));
-        }
+        self.check(config)?;
         let specs: Vec<SourceSpec> = self.tracks.iter().map(|t| t.source.clone()).collect();
         let opened = open_readers(&specs, config.rate)?;
         let readers = opened
@@ -185,6 +170,29 @@ impl Song {
         Ok(playback)
     }
 
+    /// Checks what the renderer relies on (settings, something to play, bus indices), so that
+    /// nothing out of range reaches the audio thread.
+    fn check(&self, config: &EngineConfig) -> Result<(), SongError> {
+        config.validate().map_err(SongError::Invalid)?;
+        if self.tracks.is_empty() && self.voices.events.is_empty() && !self.voices.live {
+            return Err(SongError::Invalid(
+                "the song has no tracks and no voice events".into(),
+            ));
+        }
+        let buses = self.buses.len();
+        if let Some(t) = self
+            .tracks
+            .iter()
+            .find(|t| t.bus.is_some_and(|b| b >= buses))
+        {
+            return Err(SongError::Invalid(format!(
+                "track '{}' names a bus that does not exist",
+                t.name
+            )));
+        }
+        Ok(())
+    }
+
     /// Like [`Song::start`], but the tracks' frames come from `readers` (one per track, in
     /// order, already producing stereo at the engine rate) instead of their `source`: for
     /// generated audio, custom decoders and tests.
@@ -195,7 +203,7 @@ impl Song {
         mode: RenderMode,
         pool_config: &PoolConfig,
     ) -> Result<Playback, SongError> {
-        config.validate().map_err(SongError::Invalid)?;
+        self.check(config)?;
         if readers.len() != self.tracks.len() {
             return Err(SongError::Invalid(format!(
                 "{} readers for {} tracks",
